@@ -1,0 +1,14 @@
+// Package checkouts is the root of the Polar checkout-sessions SDK for Go.
+//
+// Import [github.com/gopolar/checkouts/wrapper] (package polar) for the
+// idiomatic client: retries that never pay twice, paging iterators, typed
+// errors and logging. The generated low-level client lives in
+// [github.com/gopolar/checkouts/client]; it is produced from
+// openapi/checkouts.yaml by the pinned oapi-codegen in tools/go.mod:
+//
+//	go generate ./...
+//
+// regenerates client/client.gen.go. Never edit the generated file by hand.
+package checkouts
+
+//go:generate go tool -modfile=tools/go.mod oapi-codegen -config openapi/oapi-codegen.yaml openapi/checkouts.yaml
