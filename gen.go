@@ -8,7 +8,10 @@
 //
 //	go generate ./...
 //
-// regenerates client/client.gen.go. Never edit the generated file by hand.
+// regenerates client/client.gen.go (models and request builders) and
+// client/spec.gen.go (the API version the document declares, sent as the
+// Polar-Version header). Never edit the generated files by hand.
 package checkouts
 
 //go:generate go tool -modfile=tools/go.mod oapi-codegen -config openapi/oapi-codegen.yaml openapi/checkouts.yaml
+//go:generate go run ./internal/specinfo -spec openapi/checkouts.yaml -out client/spec.gen.go

@@ -1,0 +1,103 @@
+package polar
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Client talks to the Polar API. It is safe for concurrent use; create one
+// and share it.
+type Client struct {
+	cfg *config
+
+	pagingOnce    sync.Once
+	pagingLimiter *rateLimiter
+
+	// Checkouts holds the seven checkout-session operations.
+	Checkouts *CheckoutsService
+}
+
+// NewClient returns a client for Polar production, configured by opts.
+// Without [WithAccessToken] or [WithTokenSource] it reads the token from
+// the POLAR_ACCESS_TOKEN environment variable; operations that need a
+// token then fail with [ErrNoAccessToken] before sending anything.
+//
+// Defaults: 2 retries with exponential backoff (safe for payments: see
+// [RetryPolicy]), a retry budget of 500 tokens, 30 s per attempt, 10 MiB
+// response cap, no logging.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := &config{
+		server:           string(Production) + "/",
+		serverKind:       Production,
+		token:            strings.TrimSpace(os.Getenv("POLAR_ACCESS_TOKEN")),
+		doer:             &http.Client{},
+		retry:            DefaultRetryPolicy(),
+		budget:           newRetryBudget(defaultRetryBudget),
+		logger:           discardLogger,
+		userAgent:        defaultUserAgent,
+		attemptTimeout:   defaultAttemptTimeout,
+		maxResponseBytes: defaultMaxResponseBytes,
+		sleep:            sleepContext,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg}
+	c.Checkouts = &CheckoutsService{client: c}
+	return c, nil
+}
+
+// callConfig applies call options on top of the client's configuration.
+// Without options it returns the client's configuration itself (no copy).
+func (c *Client) callConfig(opts []Option) (*config, error) {
+	if len(opts) == 0 {
+		return c.cfg, nil
+	}
+	cfg := c.cfg.clone()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// BaseURL returns the server the client sends requests to.
+func (c *Client) BaseURL() string { return strings.TrimSuffix(c.cfg.server, "/") }
+
+// discardLogger is the default: it drops every record without formatting it.
+var discardLogger = slog.New(slog.DiscardHandler)
+
+// sleepContext waits for d or until ctx ends, whichever comes first.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

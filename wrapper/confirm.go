@@ -1,0 +1,107 @@
+package polar
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gopolar/checkouts/client"
+)
+
+// ClientConfirm confirms a session by its client secret and starts the
+// payment (POST /v1/checkouts/client/{client_secret}/confirm). The access
+// token is sent only if one is configured (Polar accepts anonymous
+// confirmation). A declined payment gives [ErrPaymentFailed].
+//
+// A confirmation is never sent twice blindly. It is retried automatically
+// only when the request provably did not take effect (connection refused,
+// 429, 503). After an ambiguous failure (reset, timeout, 500/502/504, an
+// unreadable 200), ClientConfirm reconciles: it reads the session with
+// [CheckoutsService.ClientGet] and
+//   - returns it if it is confirmed or succeeded (the first attempt landed;
+//     CustomerSessionToken is then null, as only the confirm answer has it);
+//   - returns [ErrPaymentFailed] if it failed, [ErrCheckoutExpired] if it expired;
+//   - sends the confirmation once more only if the session is still open.
+//
+// A NotOpenCheckout or CheckoutLocked answer after an ambiguous attempt
+// means the first attempt landed or is still running: ClientConfirm reads
+// the session instead of reporting an error. When the outcome stays
+// unknown, the error matches [ErrMaybeApplied] and nothing more is sent.
+func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret string, body *CheckoutConfirmStripe, opts ...Option) (*CheckoutPublicConfirmed, error) {
+	if err := checkClientSecret(opClientConfirm, clientSecret); err != nil {
+		return nil, err
+	}
+	if body == nil {
+		return nil, &InvalidArgumentError{Op: opClientConfirm, Arg: "body", Reason: "nil"}
+	}
+	r, err := s.newRequest(opClientConfirm, http.MethodPost, pathConfirm, authOptional, unsafePost, opts, func(server string) (*http.Request, error) {
+		return client.NewClientConfirmCheckoutRequest(server, clientSecret, *body)
+	})
+	if err != nil {
+		return nil, err
+	}
+	r.redact = append(r.redact, clientSecret)
+
+	var ambiguousCause error // set once an attempt may have landed
+	for sent := 1; ; sent++ {
+		resp, err := r.send(ctx)
+		if err == nil {
+			out, derr := decode[CheckoutPublicConfirmed](r, resp)
+			if derr == nil {
+				return out, nil
+			}
+			err = &ambiguousError{err: derr}
+		}
+		var amb *ambiguousError
+		switch {
+		case errors.As(err, &amb):
+			ambiguousCause = amb.err
+		case ambiguousCause != nil && (errors.Is(err, ErrCheckoutNotOpen) || errors.Is(err, ErrCheckoutLocked)):
+			// Our earlier attempt landed, or is still being processed.
+		default:
+			return nil, err
+		}
+
+		r.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "polar confirm outcome unknown; reading the session",
+			slog.String("op", opClientConfirm), slog.Int("sent", sent), slog.String("cause", r.redact.apply(err.Error())))
+		state, gerr := s.ClientGet(ctx, clientSecret, opts...)
+		if gerr != nil {
+			if errors.Is(gerr, ErrCheckoutExpired) {
+				return nil, gerr
+			}
+			return nil, &MaybeAppliedError{Op: opClientConfirm, Cause: fmt.Errorf("%w; reading the session to reconcile also failed: %w", ambiguousCause, gerr)}
+		}
+		switch state.Status {
+		case CheckoutStatusConfirmed, CheckoutStatusSucceeded:
+			return confirmedFromPublic(state)
+		case CheckoutStatusFailed:
+			return nil, fmt.Errorf("polar: %s: the session failed (found by reading it after: %w): %w", opClientConfirm, ambiguousCause, ErrPaymentFailed)
+		case CheckoutStatusExpired:
+			return nil, fmt.Errorf("polar: %s: the session expired (found by reading it after: %w): %w", opClientConfirm, ambiguousCause, ErrCheckoutExpired)
+		case CheckoutStatusOpen:
+			if sent < 2 && !errors.Is(err, ErrCheckoutLocked) {
+				continue // provably not confirmed yet: send it once more
+			}
+		}
+		return nil, &MaybeAppliedError{Op: opClientConfirm, Cause: fmt.Errorf("session is %q after: %w", state.Status, ambiguousCause)}
+	}
+}
+
+// confirmedFromPublic presents a session read back after an ambiguous
+// confirmation in the shape ClientConfirm returns. The customer session
+// token only exists in the confirm answer, so it is null.
+func confirmedFromPublic(p *CheckoutPublic) (*CheckoutPublicConfirmed, error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	out := new(CheckoutPublicConfirmed)
+	if err := json.Unmarshal(raw, out); err != nil {
+		return nil, err
+	}
+	out.CustomerSessionToken = Null[string]()
+	return out, nil
+}

@@ -1,0 +1,61 @@
+package polar
+
+import (
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/gopolar/checkouts/client"
+)
+
+// The models are the generated ones from package client, re-exported here
+// so most programs import one package. They follow the OpenAPI document:
+// adding a property there and regenerating makes it appear here.
+type (
+	// Checkout is a checkout session as seen with an access token.
+	Checkout = client.Checkout
+	// CheckoutPublic is a checkout session as seen with its client secret.
+	CheckoutPublic = client.CheckoutPublic
+	// CheckoutPublicConfirmed is a session right after confirmation.
+	CheckoutPublicConfirmed = client.CheckoutPublicConfirmed
+	// CheckoutCreate is the body of [CheckoutsService.Create].
+	CheckoutCreate = client.CheckoutCreate
+	// CheckoutUpdate is the body of [CheckoutsService.Update]. Its nullable
+	// fields are tri-state: leave them unset to keep the value, call
+	// SetNull to clear it, Set to change it.
+	CheckoutUpdate = client.CheckoutUpdate
+	// CheckoutUpdatePublic is the body of [CheckoutsService.ClientUpdate].
+	CheckoutUpdatePublic = client.CheckoutUpdatePublic
+	// CheckoutConfirmStripe is the body of [CheckoutsService.ClientConfirm].
+	CheckoutConfirmStripe = client.CheckoutConfirmStripe
+	// ListParams filters, sorts and pages [CheckoutsService.List].
+	ListParams = client.ListCheckoutsParams
+	// CheckoutStatus is the state of a session. Unknown values decode fine;
+	// Valid reports whether this SDK knows the value.
+	CheckoutStatus = client.CheckoutStatus
+	// CheckoutSortProperty is a sort key of List.
+	CheckoutSortProperty = client.CheckoutSortProperty
+	// CheckoutProduct is a product offered in a session.
+	CheckoutProduct = client.CheckoutProduct
+	// CheckoutProductPrice is a price of a product: current or legacy.
+	CheckoutProductPrice = client.CheckoutProductPrice
+	// CheckoutDiscount is the discount applied to a session.
+	CheckoutDiscount = client.CheckoutDiscount
+	// Address is a postal address as Polar returns it.
+	Address = client.Address
+	// AddressInput is a postal address to send.
+	AddressInput = client.AddressInput
+	// Pagination is the position of a page in a listing.
+	Pagination = client.Pagination
+	// UUID is the type of Polar IDs.
+	UUID = openapi_types.UUID
+	// Email is an email address in a request body.
+	Email = openapi_types.Email
+)
+
+// The checkout states known to this SDK version.
+const (
+	CheckoutStatusOpen      = client.CheckoutStatusOpen
+	CheckoutStatusExpired   = client.CheckoutStatusExpired
+	CheckoutStatusConfirmed = client.CheckoutStatusConfirmed
+	CheckoutStatusSucceeded = client.CheckoutStatusSucceeded
+	CheckoutStatusFailed    = client.CheckoutStatusFailed
+)

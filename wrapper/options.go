@@ -1,0 +1,342 @@
+package polar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Option configures a [Client] when passed to [NewClient], or a single call
+// when passed to an operation; call options apply on top of the client's.
+// An option that cannot apply returns an error instead of panicking.
+type Option func(*config) error
+
+// Doer sends HTTP requests. *http.Client implements it.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Defaults, documented on the options that change them.
+const (
+	defaultAttemptTimeout   = 30 * time.Second
+	defaultMaxResponseBytes = 10 << 20
+	defaultRetryBudget      = 500
+)
+
+// config is the resolved configuration of a client or of one call.
+type config struct {
+	server       string // base URL with a trailing slash, as the generated builders need
+	serverKind   Server // Production, Sandbox, or "" for a custom URL
+	insecureHTTP bool
+
+	token       string
+	tokenSource func(context.Context) (string, error)
+
+	doer             Doer
+	retry            RetryPolicy
+	budget           *retryBudget
+	limiter          *rateLimiter
+	logger           *slog.Logger
+	middleware       []Middleware
+	userAgent        string
+	header           http.Header
+	attemptTimeout   time.Duration
+	callTimeout      time.Duration
+	maxResponseBytes int64
+	responseInto     **http.Response
+	sleep            func(context.Context, time.Duration) error
+	lookahead        int
+}
+
+// clone returns a copy that call options can change without touching the
+// client's configuration.
+func (c *config) clone() *config {
+	cp := *c
+	cp.middleware = slices.Clone(c.middleware)
+	cp.header = c.header.Clone()
+	return &cp
+}
+
+// WithAccessToken sets the organization or personal access token sent as
+// `Authorization: Bearer` to the operations that need one. Without this
+// option the client reads POLAR_ACCESS_TOKEN.
+func WithAccessToken(token string) Option {
+	return func(c *config) error {
+		token = strings.TrimSpace(token)
+		if token == "" {
+			return errors.New("polar: WithAccessToken: empty token")
+		}
+		if strings.ContainsAny(token, "\r\n") {
+			return errors.New("polar: WithAccessToken: token contains a line break")
+		}
+		c.token, c.tokenSource = token, nil
+		return nil
+	}
+}
+
+// WithTokenSource sets a function that returns the access token for each
+// request, for tokens that rotate (OAuth2). It replaces WithAccessToken.
+func WithTokenSource(source func(context.Context) (string, error)) Option {
+	return func(c *config) error {
+		if source == nil {
+			return errors.New("polar: WithTokenSource: nil source")
+		}
+		c.tokenSource, c.token = source, ""
+		return nil
+	}
+}
+
+// WithServer selects [Production] (the default) or [Sandbox].
+func WithServer(s Server) Option {
+	return func(c *config) error {
+		if s != Production && s != Sandbox {
+			return fmt.Errorf("polar: WithServer: unknown server %q (use WithBaseURL for others)", string(s))
+		}
+		c.server, c.serverKind = string(s)+"/", s
+		return nil
+	}
+}
+
+// WithBaseURL sends requests to another server, such as a [polartest]
+// fake or a proxy. Plain http:// is refused unless the host is a loopback
+// address or [WithInsecureHTTP] is also given: the access token must not
+// travel in clear text by accident.
+//
+// [polartest]: https://pkg.go.dev/github.com/gopolar/checkouts/polartest
+func WithBaseURL(base string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(base)
+		if err != nil {
+			return fmt.Errorf("polar: WithBaseURL: %w", err)
+		}
+		if u.Scheme != "https" && u.Scheme != "http" {
+			return fmt.Errorf("polar: WithBaseURL: scheme must be https or http, not %q", u.Scheme)
+		}
+		if u.Host == "" {
+			return errors.New("polar: WithBaseURL: no host")
+		}
+		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return errors.New("polar: WithBaseURL: credentials, query and fragment are not allowed")
+		}
+		u.Path = strings.TrimSuffix(u.Path, "/") + "/"
+		u.RawPath = ""
+		c.server, c.serverKind = u.String(), ""
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain http:// base URL on a non-loopback host.
+// Only for servers on a trusted network: the access token is sent in clear.
+func WithInsecureHTTP() Option {
+	return func(c *config) error {
+		c.insecureHTTP = true
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through d, typically an *http.Client with
+// its own transport, proxy or TLS settings. The default is a fresh
+// *http.Client without a global timeout (see [WithAttemptTimeout]).
+func WithHTTPClient(d Doer) Option {
+	return func(c *config) error {
+		if d == nil {
+			return errors.New("polar: WithHTTPClient: nil client")
+		}
+		if hc, ok := d.(*http.Client); ok && hc == nil {
+			return errors.New("polar: WithHTTPClient: nil *http.Client")
+		}
+		c.doer = d
+		return nil
+	}
+}
+
+// WithLogger logs requests at debug level and retries at warn level to l.
+// Bodies, tokens and client secrets are never logged. The default logs
+// nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("polar: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithMiddleware adds middleware that runs on every attempt, in order,
+// client-level middleware before call-level middleware.
+func WithMiddleware(m ...Middleware) Option {
+	return func(c *config) error {
+		for _, mw := range m {
+			if mw == nil {
+				return errors.New("polar: WithMiddleware: nil middleware")
+			}
+		}
+		c.middleware = append(c.middleware, m...)
+		return nil
+	}
+}
+
+// WithAppInfo appends your application's name and version to the
+// User-Agent header, so Polar can tell your traffic apart.
+func WithAppInfo(name, version string) Option {
+	return func(c *config) error {
+		if name == "" || strings.ContainsAny(name+version, " /\r\n") {
+			return fmt.Errorf("polar: WithAppInfo: invalid name or version %q/%q", name, version)
+		}
+		token := name
+		if version != "" {
+			token += "/" + version
+		}
+		c.userAgent += " " + token
+		return nil
+	}
+}
+
+// WithUserAgent replaces the User-Agent header entirely.
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		if ua == "" || strings.ContainsAny(ua, "\r\n") {
+			return errors.New("polar: WithUserAgent: empty or multi-line user agent")
+		}
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithHeader sets an extra request header. It cannot override the
+// Authorization header: use WithAccessToken or WithTokenSource.
+func WithHeader(key, value string) Option {
+	return func(c *config) error {
+		if key == "" || strings.ContainsAny(key+value, "\r\n") {
+			return fmt.Errorf("polar: WithHeader: invalid header %q", key)
+		}
+		if strings.EqualFold(key, "Authorization") {
+			return errors.New("polar: WithHeader: set the token with WithAccessToken")
+		}
+		if c.header == nil {
+			c.header = make(http.Header)
+		}
+		c.header.Set(key, value)
+		return nil
+	}
+}
+
+// WithAttemptTimeout bounds each attempt (a retry gets a fresh timeout).
+// The default is 30 seconds; 0 means no per-attempt bound. The caller's
+// context always bounds the whole call, retries included.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("polar: WithAttemptTimeout: negative duration")
+		}
+		c.attemptTimeout = d
+		return nil
+	}
+}
+
+// WithTimeout bounds a whole call, retries and backoff included. It is in
+// addition to the caller's context; 0 (the default) means no extra bound.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("polar: WithTimeout: negative duration")
+		}
+		c.callTimeout = d
+		return nil
+	}
+}
+
+// WithMaxResponseBytes caps how much of a response body is read (default
+// 10 MiB). A longer body fails the call with [ErrResponseTooLarge].
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("polar: WithMaxResponseBytes: must be positive")
+		}
+		c.maxResponseBytes = n
+		return nil
+	}
+}
+
+// WithResponseInto stores the last HTTP response of the call in *dst (its
+// body already read and closed), for headers and status. Use it per call.
+func WithResponseInto(dst **http.Response) Option {
+	return func(c *config) error {
+		if dst == nil {
+			return errors.New("polar: WithResponseInto: nil destination")
+		}
+		c.responseInto = dst
+		return nil
+	}
+}
+
+// WithRateLimit keeps the client at or below perMinute requests per minute
+// (every attempt counts), waiting before a request when needed. Polar
+// allows 500 per minute in production and 100 in the sandbox per
+// organization. Off by default for single calls; iterators with look-ahead
+// use a default below Polar's limit (see [WithLookahead]).
+func WithRateLimit(perMinute int) Option {
+	return func(c *config) error {
+		if perMinute <= 0 {
+			return errors.New("polar: WithRateLimit: must be positive")
+		}
+		c.limiter = newRateLimiter(perMinute, time.Now)
+		return nil
+	}
+}
+
+// WithLookahead makes [CheckoutsService.All] and [CheckoutsService.Pages]
+// fetch up to pages pages ahead while the caller consumes the current one.
+// Requests stay under the client's [WithRateLimit], or 400 per minute
+// (80 on the sandbox) when none is set. 0 (the default) fetches one page
+// at a time.
+func WithLookahead(pages int) Option {
+	return func(c *config) error {
+		if pages < 0 || pages > 32 {
+			return errors.New("polar: WithLookahead: between 0 and 32 pages")
+		}
+		c.lookahead = pages
+		return nil
+	}
+}
+
+// WithSleep replaces how the client waits between attempts, for tests
+// that must not sleep. sleep must return ctx.Err() if ctx ends first.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *config) error {
+		if sleep == nil {
+			return errors.New("polar: WithSleep: nil function")
+		}
+		c.sleep = sleep
+		return nil
+	}
+}
+
+// validate checks the combination of options once all are applied.
+func (c *config) validate() error {
+	u, err := url.Parse(c.server)
+	if err != nil {
+		return fmt.Errorf("polar: base URL: %w", err)
+	}
+	if u.Scheme == "http" && !c.insecureHTTP && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("polar: refusing plain http:// to %s: the access token would travel in clear text; use https, a loopback host, or WithInsecureHTTP", u.Host)
+	}
+	return nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

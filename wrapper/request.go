@@ -1,0 +1,270 @@
+package polar
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// authMode says whether an operation sends the access token.
+type authMode int
+
+const (
+	authRequired authMode = iota // token operations: fail early without a token
+	authNever                    // client-secret operations: the secret is the credential
+	authOptional                 // confirm: the token is sent if one is configured
+)
+
+// safety says which failures of an operation may be retried.
+type safety int
+
+const (
+	// idempotent operations (GET, PATCH with absolute values) get the full
+	// retry policy.
+	idempotent safety = iota
+	// unsafePost operations (create, confirm) are retried only when the
+	// request provably never took effect.
+	unsafePost
+)
+
+// request is one call: what to send and how to treat failures.
+type request struct {
+	cfg    *config
+	op     string // "checkouts.get"
+	method string
+	path   string // URL path with secrets replaced, for errors and logs
+	auth   authMode
+	safety safety
+	redact redactor // secrets to keep out of error messages
+	build  func(server string) (*http.Request, error)
+}
+
+// response is a completed exchange with its body read.
+type response struct {
+	status   int
+	header   http.Header
+	body     []byte
+	attempts int
+}
+
+// ambiguousError marks the failure of an unsafe POST that Polar may have
+// applied. Operations turn it into a MaybeAppliedError or reconcile.
+type ambiguousError struct{ err error }
+
+func (e *ambiguousError) Error() string { return e.err.Error() }
+func (e *ambiguousError) Unwrap() error { return e.err }
+
+// errBodyTooLarge is the cause inside a RequestError for an oversize body.
+var errBodyTooLarge = fmt.Errorf("%w", ErrResponseTooLarge)
+
+// send runs the call with retries and returns the 2xx response, or the
+// error of the last attempt.
+func (r *request) send(ctx context.Context) (*response, error) {
+	cfg := r.cfg
+	if cfg.callTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.callTimeout)
+		defer cancel()
+	}
+	token, err := r.token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if token != "" {
+		r.redact = append(r.redact, token)
+	}
+	base, err := r.build(cfg.server)
+	if err != nil {
+		return nil, &InvalidArgumentError{Op: r.op, Arg: "request", Reason: r.redact.apply(err.Error())}
+	}
+	r.setHeaders(base, token)
+	send := MiddlewareNext(cfg.doer.Do)
+	if len(cfg.middleware) > 0 {
+		send = chain(cfg.middleware, send)
+	}
+
+	retries := 0
+	for attempt := 1; ; attempt++ {
+		if err := cfg.limiter.wait(ctx, cfg.sleep); err != nil {
+			return nil, r.canceled(err, nil)
+		}
+		resp, kind, err := r.attempt(ctx, base, send, attempt)
+		if err == nil {
+			cfg.budget.refund(successRefund)
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			// The caller gave up. For a POST that may have gone out, the
+			// outcome is unknown; say so instead of hiding it.
+			if r.safety == unsafePost && kind != notSent {
+				return nil, &ambiguousError{err: r.canceled(ctx.Err(), err)}
+			}
+			return nil, r.canceled(ctx.Err(), err)
+		}
+		wait, reason, retry := r.decide(kind, err, retries)
+		if !retry {
+			r.logGiveUp(ctx, attempt, reason)
+			if kind == ambiguous && r.safety == unsafePost {
+				return nil, &ambiguousError{err: err}
+			}
+			return nil, err
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			r.logGiveUp(ctx, attempt, "waiting "+wait.String()+" would pass the context deadline")
+			return nil, fmt.Errorf("%w (not retried: waiting %s would pass the context deadline)", err, wait)
+		}
+		cost := retryCost
+		if isTimeout(err) {
+			cost = timeoutRetryCost
+		}
+		if !cfg.budget.take(cost) {
+			r.logGiveUp(ctx, attempt, "retry budget exhausted")
+			return nil, fmt.Errorf("%w (not retried: %w)", err, ErrRetryBudgetExhausted)
+		}
+		r.logRetry(ctx, attempt, wait, reason)
+		if serr := cfg.sleep(ctx, wait); serr != nil {
+			return nil, r.canceled(serr, err)
+		}
+		retries++
+	}
+}
+
+// decide says whether to retry after a failure of the given kind, and how
+// long to wait first.
+func (r *request) decide(kind failure, err error, retries int) (wait time.Duration, reason string, retry bool) {
+	p := &r.cfg.retry
+	reason = err.Error()
+	switch {
+	case kind == final:
+		return 0, "not retryable: " + reason, false
+	case kind == ambiguous && r.safety == unsafePost:
+		return 0, "a " + r.method + " that may have been applied is never retried: " + reason, false
+	case retries >= p.MaxRetries:
+		return 0, "out of retries: " + reason, false
+	}
+	base := p.BaseDelay
+	var hint time.Duration
+	if apiErr, ok := asAPIError(err); ok {
+		hint = apiErr.RetryAfter
+		if apiErr.StatusCode == http.StatusTooManyRequests && hint == 0 {
+			base = p.RateLimitBaseDelay
+		}
+	}
+	if hint > p.MaxRetryAfter {
+		return 0, fmt.Sprintf("Retry-After %s is longer than %s", hint, p.MaxRetryAfter), false
+	}
+	return max(hint, p.delay(retries+1, base)), reason, true
+}
+
+// attempt sends the request once and reads the response.
+func (r *request) attempt(ctx context.Context, base *http.Request, send MiddlewareNext, attempt int) (*response, failure, error) {
+	cfg := r.cfg
+	actx := ctx
+	if cfg.attemptTimeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, cfg.attemptTimeout)
+		defer cancel()
+	}
+	req := base.Clone(actx)
+	if base.GetBody != nil {
+		body, err := base.GetBody()
+		if err != nil {
+			return nil, final, err
+		}
+		req.Body = body
+	}
+	r.logStart(ctx, attempt)
+	start := time.Now()
+	resp, err := send(req)
+	if err != nil {
+		r.logEnd(ctx, attempt, 0, time.Since(start), err)
+		return nil, classifyTransport(err), r.requestError(attempt, err)
+	}
+	body, readErr := readBody(resp.Body, cfg.maxResponseBytes)
+	_ = resp.Body.Close()
+	r.logEnd(ctx, attempt, resp.StatusCode, time.Since(start), readErr)
+	if cfg.responseInto != nil {
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		*cfg.responseInto = resp
+	}
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	switch {
+	case errors.Is(readErr, errBodyTooLarge):
+		return nil, final, r.requestError(attempt, readErr)
+	case readErr != nil && ok:
+		// Polar answered 2xx but the body broke off: it did process the
+		// request, so a POST must not be repeated.
+		return nil, ambiguous, r.requestError(attempt, fmt.Errorf("reading %d response: %w", resp.StatusCode, readErr))
+	case ok:
+		return &response{status: resp.StatusCode, header: resp.Header, body: body, attempts: attempt}, 0, nil
+	}
+	apiErr := newAPIError(r.op, r.method, r.path, resp.StatusCode, resp.Header, body, attempt, time.Now())
+	return nil, classifyStatus(resp.StatusCode), apiErr
+}
+
+// requestError wraps a transport failure with the secrets removed.
+func (r *request) requestError(attempt int, err error) error {
+	return &RequestError{Op: r.op, Method: r.method, Path: r.path, Attempts: attempt, Err: r.redact.redactError(err)}
+}
+
+// canceled reports that the context ended, keeping the last failure (if
+// any) in the chain so errors.Is finds both.
+func (r *request) canceled(ctxErr, last error) error {
+	if last == nil {
+		return fmt.Errorf("polar: %s %s %s: %w", r.op, r.method, r.path, ctxErr)
+	}
+	if errors.Is(last, ctxErr) {
+		return last
+	}
+	return fmt.Errorf("polar: %s: %w (last failure: %w)", r.op, ctxErr, last)
+}
+
+// token returns the access token to send, if any.
+func (r *request) token(ctx context.Context) (string, error) {
+	if r.auth == authNever {
+		return "", nil
+	}
+	cfg := r.cfg
+	if cfg.tokenSource != nil {
+		tok, err := cfg.tokenSource(ctx)
+		if err != nil {
+			return "", fmt.Errorf("polar: %s: token source: %w", r.op, err)
+		}
+		if tok != "" || r.auth == authOptional {
+			return tok, nil
+		}
+	} else if cfg.token != "" || r.auth == authOptional {
+		return cfg.token, nil
+	}
+	return "", fmt.Errorf("polar: %s: %w", r.op, ErrNoAccessToken)
+}
+
+// setHeaders adds the headers every request carries.
+func (r *request) setHeaders(req *http.Request, token string) {
+	h := req.Header
+	h.Set("Polar-Version", APIVersion)
+	h.Set("User-Agent", r.cfg.userAgent)
+	h.Set("Accept", "application/json")
+	for k, v := range r.cfg.header {
+		h[k] = v
+	}
+	if token != "" {
+		h.Set("Authorization", "Bearer "+token)
+	}
+}
+
+// readBody reads at most limit bytes of body.
+func readBody(body io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		return b, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", errBodyTooLarge, limit)
+	}
+	return b, nil
+}
