@@ -43,6 +43,9 @@ type (
 	Address = client.Address
 	// AddressInput is a postal address to send.
 	AddressInput = client.AddressInput
+	// MetadataInput is the metadata of a request body: string, integer,
+	// float or boolean values.
+	MetadataInput = client.MetadataInput
 	// Pagination is the position of a page in a listing.
 	Pagination = client.Pagination
 	// UUID is the type of Polar IDs.
