@@ -13,15 +13,15 @@ import (
 type confirmStep int
 
 const (
-	applyOK         confirmStep = iota // confirm, answer 200
-	applyThenReset                     // confirm, then drop the connection
-	applyThen500                       // confirm, then answer 500
-	applyTruncated                     // confirm, answer a cut 200
-	resetNoApply                       // drop the connection, change nothing
-	fail502NoApply                     // 502 from a proxy, change nothing
-	fail503NoApply                     // 503 before processing
-	lockedNoApply                      // 409 CheckoutLocked
-	declineNoApply                     // 400 PaymentError
+	applyOK        confirmStep = iota // confirm, answer 200
+	applyThenReset                    // confirm, then drop the connection
+	applyThen500                      // confirm, then answer 500
+	applyTruncated                    // confirm, answer a cut 200
+	resetNoApply                      // drop the connection, change nothing
+	fail502NoApply                    // 502 from a proxy, change nothing
+	fail503NoApply                    // 503 before processing
+	lockedNoApply                     // 409 CheckoutLocked
+	declineNoApply                    // 400 PaymentError
 )
 
 // confirmServer is a checkout with Polar's confirm state machine: a

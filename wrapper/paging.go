@@ -46,7 +46,6 @@ func (p *Page) NextPage() int {
 // first unless params.Sorting says otherwise. params may be nil. Needs the
 // checkouts:read or checkouts:write scope. To walk every page use
 // [CheckoutsService.All] or [CheckoutsService.Pages].
-//
 func (s *CheckoutsService) List(ctx context.Context, params *ListParams, opts ...Option) (*Page, error) {
 	var p ListParams
 	if params != nil {
