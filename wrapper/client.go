@@ -35,7 +35,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		server:           string(Production) + "/",
 		serverKind:       Production,
 		token:            strings.TrimSpace(os.Getenv("POLAR_ACCESS_TOKEN")),
-		doer:             &http.Client{},
+		doer:             &http.Client{Transport: newTransport()},
 		retry:            DefaultRetryPolicy(),
 		budget:           newRetryBudget(defaultRetryBudget),
 		logger:           discardLogger,
@@ -83,6 +83,17 @@ func (c *Client) callConfig(opts []Option) (*config, error) {
 
 // BaseURL returns the server the client sends requests to.
 func (c *Client) BaseURL() string { return strings.TrimSuffix(c.cfg.server, "/") }
+
+// newTransport returns a transport of the client's own, with the defaults
+// of http.DefaultTransport: sharing the global one would let any code that
+// closes its idle connections (httptest.Server.Close does) break requests
+// of this client in flight.
+func newTransport() http.RoundTripper {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return http.DefaultTransport
+}
 
 // discardLogger is the default: it drops every record without formatting it.
 var discardLogger = slog.New(slog.DiscardHandler)

@@ -46,6 +46,11 @@ type (
 	// MetadataInput is the metadata of a request body: string, integer,
 	// float or boolean values.
 	MetadataInput = client.MetadataInput
+	// CountryAlpha2 is a country code in addresses Polar returns.
+	CountryAlpha2 = client.CountryAlpha2
+	// CountryAlpha2Input is a country code accepted in addresses sent to
+	// Polar (sanctioned countries are not).
+	CountryAlpha2Input = client.CountryAlpha2Input
 	// Pagination is the position of a page in a listing.
 	Pagination = client.Pagination
 	// UUID is the type of Polar IDs.
