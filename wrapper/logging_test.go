@@ -34,7 +34,7 @@ func TestLogging_debugAndRetriesWithoutSecrets(t *testing.T) {
 	var buf syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, mux, _ := setup(t, polar.WithLogger(logger))
-	mux.Handle("/v1/checkouts/client/{secret}", newScript(t, status(503, ""), reset(t), status(200, publicJSON)))
+	mux.Handle("/v1/checkouts/client/{secret}", newScript(t, status(503, ""), status(502, ""), status(200, publicJSON)))
 	mux.Handle("/v1/checkouts/{id}", newScript(t, status(500, `{"error":"x","detail":"`+testToken+`"}`), status(200, checkoutJSON)))
 	if _, err := c.Checkouts.ClientGet(t.Context(), testSecret); err != nil {
 		t.Fatal(err)
