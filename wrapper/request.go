@@ -87,14 +87,16 @@ func (r *request) send(ctx context.Context) (*response, error) {
 		send = chain(cfg.middleware, send)
 	}
 
-	retries := 0
+	retries, spent := 0, 0
 	for attempt := 1; ; attempt++ {
 		if err := cfg.limiter.wait(ctx, cfg.sleep); err != nil {
 			return nil, r.canceled(err, nil)
 		}
 		resp, kind, err := r.attempt(ctx, base, send, attempt)
 		if err == nil {
-			cfg.budget.refund(successRefund)
+			// A success gives back what its retries took, or a little
+			// more when it needed none, so a healthy client refills.
+			cfg.budget.refund(max(spent, successRefund))
 			return resp, nil
 		}
 		if ctx.Err() != nil {
@@ -125,6 +127,7 @@ func (r *request) send(ctx context.Context) (*response, error) {
 			r.logGiveUp(ctx, attempt, "retry budget exhausted")
 			return nil, fmt.Errorf("%w (not retried: %w)", err, ErrRetryBudgetExhausted)
 		}
+		spent += cost
 		r.logRetry(ctx, attempt, wait, reason)
 		if serr := cfg.sleep(ctx, wait); serr != nil {
 			return nil, r.canceled(serr, err)

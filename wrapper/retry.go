@@ -101,8 +101,8 @@ func WithMaxRetries(n int) Option {
 }
 
 // WithRetryBudget sets the client-wide retry budget: a bucket of tokens
-// from which every retry takes 5 (10 after a timeout) and every success
-// gives 1 back. When it is empty, failures are returned at once instead of
+// from which every retry takes 5 (10 after a timeout); a call that
+// succeeds gives back what its retries took, or 1 if it needed none. When it is empty, failures are returned at once instead of
 // retried, so an outage does not multiply the load. The default is 500;
 // 0 disables the budget. A client option only.
 func WithRetryBudget(tokens int) Option {

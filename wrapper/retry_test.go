@@ -258,3 +258,14 @@ func TestRetry_disabled(t *testing.T) {
 		t.Errorf("attempts = %d with retries disabled, err %v; want 1 attempt and the 503", s.count(), err)
 	}
 }
+
+func TestRetry_budgetRefillsOnSuccess(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t, polar.WithRetryBudget(5))
+	mux.Handle("/v1/checkouts/{id}", newScript(t, status(500, ""), status(200, checkoutJSON), status(500, ""), status(200, checkoutJSON)))
+	for i := range 2 {
+		if _, err := c.Checkouts.Get(t.Context(), testID); err != nil {
+			t.Fatalf("call %d: %v (a success must give back what its retry took)", i+1, err)
+		}
+	}
+}
