@@ -4816,8 +4816,8 @@ type ValidationError struct {
 	// Ctx Extra facts about the failure, such as the bound that was crossed.
 	Ctx *map[string]interface{} `json:"ctx,omitempty"`
 
-	// Input The value that failed, as sent.
-	Input interface{} `json:"input,omitempty"`
+	// Input The value that failed, as sent (null when the field was missing).
+	Input nullable.Nullable[interface{}] `json:"input,omitempty"`
 
 	// Loc Path to the offending value, such as `["body", "products", 0]`.
 	Loc []interface{} `json:"loc"`

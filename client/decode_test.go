@@ -1116,7 +1116,7 @@ func TestErrorBodies(t *testing.T) {
 			}
 			d := details[0]
 			// loc mixes strings and integers; integers come back as float64.
-			if !reflect.DeepEqual(d.Loc, []any{"body", "products", float64(0)}) || d.Type != "uuid_parsing" || d.Input != "x" || d.Ctx == nil {
+			if !reflect.DeepEqual(d.Loc, []any{"body", "products", float64(0)}) || d.Type != "uuid_parsing" || d.Input.MustGet() != "x" || d.Ctx == nil {
 				t.Errorf("detail[0] = %+v", d)
 			}
 		}},

@@ -7,4 +7,4 @@ package client
 const APIVersion = "2026-04"
 
 // SpecSHA256 is the SHA-256 of the OpenAPI document the client was generated from.
-const SpecSHA256 = "379b148d7097dfe229711c230b2f924a99fc232c536d0c432af371257e39de9c"
+const SpecSHA256 = "f6ae25e6ee969f41dc61b2860d85212d907c8f8001253b57d41f7d6db63de75d"

@@ -51,9 +51,20 @@ func (e *environment) token() string {
 	return strings.TrimSpace(e.getenv("POLAR_ACCESS_TOKEN"))
 }
 
+// commonOptions are the SDK options of every client the CLI makes: its
+// name in the User-Agent, and debug logs with -v.
+func (e *environment) commonOptions() []polar.Option {
+	opts := []polar.Option{polar.WithAppInfo("polar-checkouts-cli", polar.Version)}
+	if e.globals.verbose {
+		logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opts = append(opts, polar.WithLogger(logger))
+	}
+	return opts
+}
+
 // clientOptions turns the global flags into SDK options.
 func (e *environment) clientOptions() ([]polar.Option, error) {
-	opts := []polar.Option{polar.WithAppInfo("polar-checkouts-cli", polar.Version)}
+	opts := e.commonOptions()
 	switch s := e.globals.server; s {
 	case "production", "":
 		opts = append(opts, polar.WithServer(polar.Production))
@@ -67,10 +78,6 @@ func (e *environment) clientOptions() ([]polar.Option, error) {
 	}
 	if tok := e.token(); tok != "" {
 		opts = append(opts, polar.WithAccessToken(tok))
-	}
-	if e.globals.verbose {
-		logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		opts = append(opts, polar.WithLogger(logger))
 	}
 	return opts, nil
 }

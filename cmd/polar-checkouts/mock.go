@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gopolar/checkouts/polartest"
+)
+
+// runMock serves the fake Polar checkout API until the process is told
+// to stop (SIGINT or SIGTERM), for tests written in any language.
+func runMock(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:12111", "address to listen on (port 0 picks a free one)")
+	printFixtures := fs.Bool("print-fixtures", false, "print the fixture IDs, token and test confirmation tokens as JSON and exit")
+	token := fs.String("mock-token", polartest.Token, "access token the server requires on token operations")
+	anyToken := fs.Bool("any-token", false, "accept any bearer token")
+	confirmDelay := fs.Duration("confirm-delay", 0, "time between a confirmation and the checkout succeeding")
+	rateLimit := fs.Bool("confirm-rate-limit", false, "limit confirmations like Polar (6/min, 20/h, then 429)")
+	expiry := fs.Duration("expiry", time.Hour, "lifetime of a new checkout")
+	if _, err := parseFlags(fs, env, args, 0, ""); err != nil {
+		return err
+	}
+	if *printFixtures {
+		return printJSON(env.stdout, polartest.Fixtures())
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	opts := []polartest.Option{polartest.WithBaseURL(base), polartest.WithToken(*token), polartest.WithExpiry(*expiry), polartest.WithConfirmDelay(*confirmDelay)}
+	if *anyToken {
+		opts = append(opts, polartest.WithAnyToken())
+	}
+	if *rateLimit {
+		opts = append(opts, polartest.WithConfirmRateLimit())
+	}
+	srv := &http.Server{Handler: polartest.NewHandler(opts...), ReadHeaderTimeout: 10 * time.Second}
+	printMockBanner(env, base, *token, *anyToken)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(env.stderr, "polar-checkouts mock: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// printMockBanner tells the user where the server is and what it holds.
+func printMockBanner(env *environment, base, token string, anyToken bool) {
+	f := polartest.Fixtures()
+	w := env.stdout
+	fmt.Fprintf(w, "Polar fake checkout server listening on %s (API version 2026-04)\n", base)
+	if anyToken {
+		fmt.Fprintln(w, "token:        any bearer token")
+	} else {
+		fmt.Fprintf(w, "token:        %s   (Authorization: Bearer %s)\n", token, token)
+	}
+	fmt.Fprintf(w, "organization: %s  %s\n", f.Organization.ID, f.Organization.Name)
+	for _, p := range f.Products {
+		fmt.Fprintf(w, "product:      %s  %s\n", p.ID, p.Name)
+	}
+	for _, d := range f.Discounts {
+		fmt.Fprintf(w, "discount:     %s  %s (code %s)\n", d.ID, d.Name, d.Code)
+	}
+	fmt.Fprintf(w, "confirmation tokens: success %s, declined %s, processing %s\n",
+		f.ConfirmationTokens.Success, f.ConfirmationTokens.Declined, f.ConfirmationTokens.Processing)
+	fmt.Fprintln(w, "try: curl -s -X POST "+base+"/v1/checkouts/ -H 'Authorization: Bearer "+token+"' -H 'Content-Type: application/json' -d '{\"products\":[\""+polartest.ProductOneTimeID+"\"]}'")
+	fmt.Fprintln(w, "Ctrl-C stops it.")
+}

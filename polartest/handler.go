@@ -1,0 +1,339 @@
+package polartest
+
+import (
+	"crypto/subtle"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Op names an operation, as the wrapper client names it in errors and
+// logs.
+type Op string
+
+// The seven checkout operations.
+const (
+	OpList          Op = "checkouts.list"
+	OpCreate        Op = "checkouts.create"
+	OpGet           Op = "checkouts.get"
+	OpUpdate        Op = "checkouts.update"
+	OpClientGet     Op = "checkouts.clientGet"
+	OpClientUpdate  Op = "checkouts.clientUpdate"
+	OpClientConfirm Op = "checkouts.clientConfirm"
+)
+
+// API versions the server accepts in the Polar-Version header; an absent
+// header means the first.
+var apiVersions = []string{"2026-04", "2026-10"}
+
+// maxBodyBytes bounds request bodies; Polar's are a few kilobytes.
+const maxBodyBytes = 1 << 20
+
+// Handler is a fake of Polar's checkout-session API: an http.Handler
+// serving the seven operations from an in-memory store, with Polar's
+// validation, errors and state machine. It is safe for concurrent use;
+// requests on the same store are serialized, so concurrent updates and
+// confirmations of one checkout behave as on Polar (exactly one
+// confirmation wins). Create it with [NewHandler], or use [NewServer].
+type Handler struct {
+	cfg       config
+	ids       *idSource
+	store     *store
+	catalog   map[uuid.UUID]Product
+	discounts map[uuid.UUID]Discount
+	codes     map[string]uuid.UUID // upper-case code → discount
+	faults    faultQueue
+}
+
+// NewHandler returns a Handler with the fixtures (see [Fixtures]) and the
+// products and discounts of the options.
+func NewHandler(opts ...Option) *Handler {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	h := &Handler{
+		cfg:       cfg,
+		ids:       newIDSource(cfg.seeded, cfg.seed),
+		store:     newStore(),
+		catalog:   make(map[uuid.UUID]Product),
+		discounts: make(map[uuid.UUID]Discount),
+		codes:     make(map[string]uuid.UUID),
+	}
+	fx := Fixtures()
+	for _, p := range append(fx.Products, cfg.products...) {
+		h.catalog[p.ID] = p
+	}
+	for _, d := range append(fx.Discounts, cfg.discounts...) {
+		if old, ok := h.discounts[d.ID]; ok && old.Code != "" {
+			delete(h.codes, strings.ToUpper(old.Code))
+		}
+		h.discounts[d.ID] = d
+		if d.Code != "" {
+			h.codes[strings.ToUpper(d.Code)] = d.ID
+		}
+	}
+	return h
+}
+
+// now returns the server's time, in UTC with microseconds as Polar stores it.
+func (h *Handler) now() time.Time { return h.cfg.clock().UTC().Truncate(time.Microsecond) }
+
+// route is a matched request: its operation and path parameter.
+type route struct {
+	op    Op
+	param string // checkout ID or client secret, unescaped
+}
+
+// ServeHTTP answers one request. Every answer is JSON except the empty
+// 429 of the rate limiter and what injected faults produce. A panic of the
+// fake itself is answered with 500 rather than crashing the test.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	written := false
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler { // how a fault aborts an HTTP/2 stream
+				panic(v)
+			}
+			if !written {
+				internalError().write(w)
+			}
+		}
+	}()
+	send := func(rep *reply, version string) {
+		if version != "" {
+			rep.header.Set("Polar-Version", version)
+		}
+		written = true
+		rep.write(w)
+	}
+
+	version, ok := apiVersion(r.Header.Get("Polar-Version"))
+	if !ok {
+		send(notFoundRoute(), "")
+		return
+	}
+	rt, rep := match(r)
+	if rep != nil {
+		send(rep, version)
+		return
+	}
+	h.store.mu.Lock()
+	h.store.requests[rt.op]++
+	h.store.mu.Unlock()
+
+	var (
+		body     []byte
+		bodyRead bool
+	)
+	readBody := func() bool {
+		if bodyRead || r.Body == nil || (r.Method != http.MethodPost && r.Method != http.MethodPatch) {
+			bodyRead = true
+			return true
+		}
+		bodyRead = true
+		var err error
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			send(tooLarge(), version)
+			return false
+		case err != nil:
+			return false // the client went away mid-body
+		}
+		return true
+	}
+
+	fault, hasFault := h.faults.take(rt.op)
+	if hasFault {
+		// A slow server has the request in hand while it waits (so that it
+		// notices a client that gives up), except before a reset that must
+		// happen before the body is read.
+		if fault.Delay > 0 && fault.Kind != FaultResetBeforeBody && !readBody() {
+			return
+		}
+		if !fault.wait(r) {
+			return // the client went away: nothing is applied
+		}
+		switch fault.Kind {
+		case FaultRespond, FaultHTMLError:
+			written = true
+			fault.respond(w, version)
+			return
+		case FaultResetBeforeBody:
+			written = true
+			resetConnection(w)
+			return
+		}
+	}
+
+	if rt.op == OpClientConfirm && h.cfg.rateLimit {
+		if wait, ok := h.allowConfirm(r); !ok {
+			send(rateLimited(wait), version)
+			return
+		}
+	}
+	if rep := h.authenticate(r, !isClientOp(rt.op)); rep != nil {
+		send(rep, version)
+		return
+	}
+
+	if !readBody() {
+		return
+	}
+	if hasFault && fault.Kind == FaultResetAfterBody {
+		written = true
+		resetConnection(w)
+		return
+	}
+
+	rep = h.dispatch(rt, r, body)
+	if hasFault {
+		switch fault.Kind {
+		case FaultResetAfterApply:
+			written = true
+			resetConnection(w)
+			return
+		case FaultTruncatedBody:
+			written = true
+			truncate(w, rep, version)
+			return
+		case FaultGarbageBody:
+			written = true
+			garbage(w, version)
+			return
+		}
+	}
+	send(rep, version)
+}
+
+// dispatch runs the operation.
+func (h *Handler) dispatch(rt route, r *http.Request, body []byte) *reply {
+	switch rt.op {
+	case OpList:
+		return h.list(r.URL.Query())
+	case OpCreate:
+		return h.create(body, h.origin(r))
+	case OpGet:
+		return h.get(rt.param)
+	case OpUpdate:
+		return h.update(rt.param, body)
+	case OpClientGet:
+		return h.clientGet(rt.param)
+	case OpClientUpdate:
+		return h.clientUpdate(rt.param, body)
+	default:
+		return h.confirm(rt.param, body)
+	}
+}
+
+// apiVersion checks the Polar-Version header and returns the version to
+// echo.
+func apiVersion(v string) (string, bool) {
+	if v == "" {
+		return apiVersions[0], true
+	}
+	for _, known := range apiVersions {
+		if v == known {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// match routes a request, or returns the 404 or 405 to send.
+func match(r *http.Request) (route, *reply) {
+	const prefix = "/v1/checkouts/"
+	path := r.URL.EscapedPath()
+	if !strings.HasPrefix(path, prefix) {
+		return route{}, notFoundRoute()
+	}
+	segs := strings.Split(path[len(prefix):], "/")
+	for i, s := range segs {
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return route{}, notFoundRoute()
+		}
+		segs[i] = u
+	}
+	pick := func(methods map[string]Op, param string) (route, *reply) {
+		if op, ok := methods[r.Method]; ok {
+			return route{op: op, param: param}, nil
+		}
+		allow := make([]string, 0, len(methods))
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch} {
+			if _, ok := methods[m]; ok {
+				allow = append(allow, m)
+			}
+		}
+		return route{}, methodNotAllowed(strings.Join(allow, ", "))
+	}
+	switch {
+	case len(segs) == 1 && segs[0] == "":
+		return pick(map[string]Op{http.MethodGet: OpList, http.MethodPost: OpCreate}, "")
+	case len(segs) == 1:
+		return pick(map[string]Op{http.MethodGet: OpGet, http.MethodPatch: OpUpdate}, segs[0])
+	case len(segs) == 2 && segs[0] == "client" && segs[1] != "":
+		return pick(map[string]Op{http.MethodGet: OpClientGet, http.MethodPatch: OpClientUpdate}, segs[1])
+	case len(segs) == 3 && segs[0] == "client" && segs[1] != "" && segs[2] == "confirm":
+		return pick(map[string]Op{http.MethodPost: OpClientConfirm}, segs[1])
+	}
+	return route{}, notFoundRoute()
+}
+
+// isClientOp reports whether op is authenticated by the client secret.
+func isClientOp(op Op) bool {
+	return op == OpClientGet || op == OpClientUpdate || op == OpClientConfirm
+}
+
+// authenticate checks the bearer token: a token the server does not know
+// is refused on every route (401 invalid_token); a missing one only where
+// required (401 Unauthorized).
+func (h *Handler) authenticate(r *http.Request, required bool) *reply {
+	token, ok := bearer(r.Header.Get("Authorization"))
+	switch {
+	case ok && !h.tokenOK(token):
+		return invalidToken()
+	case !ok && required:
+		return unauthorized()
+	}
+	return nil
+}
+
+// bearer extracts a bearer token; other schemes count as no token.
+func bearer(header string) (string, bool) {
+	scheme, token, found := strings.Cut(strings.TrimSpace(header), " ")
+	token = strings.TrimSpace(token)
+	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
+}
+
+// tokenOK reports whether the server accepts token.
+func (h *Handler) tokenOK(token string) bool {
+	if h.cfg.anyToken {
+		return token != ""
+	}
+	return subtle.ConstantTimeCompare([]byte(token), []byte(h.cfg.token)) == 1
+}
+
+// origin returns the origin checkout URLs are built on.
+func (h *Handler) origin(r *http.Request) string {
+	if h.cfg.baseURL != "" {
+		return h.cfg.baseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

@@ -1,0 +1,192 @@
+package polartest
+
+import (
+	"cmp"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/gopolar/checkouts/client"
+)
+
+// maxPageLimit is the largest page size; larger limits are lowered to it
+// silently, as Polar does.
+const maxPageLimit = 100
+
+// listQuery is the parsed query of a list request. nil filters match
+// everything.
+type listQuery struct {
+	orgs, products, customers []uuid.UUID
+	externals                 []string
+	statuses                  []client.CheckoutStatus
+	query                     *string
+	page, limit               int64
+	sorting                   []client.CheckoutSortProperty
+}
+
+// list answers GET /v1/checkouts/.
+func (h *Handler) list(q url.Values) *reply {
+	lq, errs := parseListQuery(q)
+	if errs != nil {
+		return validationFailed(errRequestValidation, errs)
+	}
+	h.store.mu.Lock()
+	defer h.store.mu.Unlock()
+	now := h.now()
+	var matched []*session
+	for _, cs := range h.store.byID {
+		cs = h.store.refresh(cs, now)
+		if h.matches(cs, lq) {
+			matched = append(matched, cs)
+		}
+	}
+	slices.SortFunc(matched, func(a, b *session) int { return compareSessions(a, b, lq.sorting) })
+
+	limit := min(lq.limit, maxPageLimit)
+	total := int64(len(matched))
+	maxPage := (total + limit - 1) / limit
+	items := []client.Checkout{}
+	if lq.page-1 < maxPage {
+		start := (lq.page - 1) * limit
+		end := min(start+limit, total)
+		for _, cs := range matched[start:end] {
+			items = append(items, h.buildCheckout(cs))
+		}
+	}
+	return jsonReply(http.StatusOK, client.ListResourceCheckout{
+		Items:      items,
+		Pagination: client.Pagination{TotalCount: int(total), MaxPage: int(maxPage)},
+	})
+}
+
+// matches applies the filters of a list request.
+func (h *Handler) matches(cs *session, q listQuery) bool {
+	if q.orgs != nil && !containsID(q.orgs, orgOf(h.product(cs).OrganizationID)) {
+		return false
+	}
+	if q.products != nil && !containsID(q.products, cs.productID) {
+		return false
+	}
+	if q.customers != nil && (cs.customerID == nil || !containsID(q.customers, *cs.customerID)) {
+		return false
+	}
+	if q.externals != nil && (cs.externalCustomerID == nil || !slices.Contains(q.externals, *cs.externalCustomerID)) {
+		return false
+	}
+	if q.statuses != nil && !slices.Contains(q.statuses, cs.status) {
+		return false
+	}
+	if q.query != nil && (cs.customerEmail == nil || !strings.Contains(strings.ToLower(*cs.customerEmail), strings.ToLower(*q.query))) {
+		return false
+	}
+	return true
+}
+
+// compareSessions orders by the sort keys in turn, then by ID so that
+// pages are stable when the keys tie.
+func compareSessions(a, b *session, keys []client.CheckoutSortProperty) int {
+	for _, k := range keys {
+		name, desc := strings.CutPrefix(string(k), "-")
+		var c int
+		switch name {
+		case "created_at":
+			c = a.createdAt.Compare(b.createdAt)
+		case "expires_at":
+			c = a.expiresAt.Compare(b.expiresAt)
+		case "status":
+			c = cmp.Compare(a.status, b.status)
+		}
+		if desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return slices.Compare(a.id[:], b.id[:])
+}
+
+// parseListQuery validates the query parameters as FastAPI does. List
+// parameters repeat their key; for the others the last value wins.
+func parseListQuery(q url.Values) (listQuery, []verr) {
+	var errs []verr
+	lq := listQuery{page: 1, limit: 10, sorting: []client.CheckoutSortProperty{client.CheckoutSortPropertyMinusCreatedAt}}
+	lq.orgs = uuidParams(q, "organization_id", &errs)
+	lq.products = uuidParams(q, "product_id", &errs)
+	lq.customers = uuidParams(q, "customer_id", &errs)
+	if v, ok := q["external_customer_id"]; ok {
+		lq.externals = v
+	}
+	statusValues := expectedList("open", "expired", "confirmed", "succeeded", "failed")
+	for i, v := range q["status"] {
+		if !client.CheckoutStatus(v).Valid() {
+			errs = append(errs, verr{Type: "enum", Loc: []any{"query", "status", i}, Msg: "Input should be " + statusValues, Input: v, Ctx: map[string]any{"expected": statusValues}})
+			continue
+		}
+		lq.statuses = append(lq.statuses, client.CheckoutStatus(v))
+	}
+	if v, ok := q["query"]; ok {
+		lq.query = &v[len(v)-1]
+	}
+	lq.page = intParam(q, "page", lq.page, &errs)
+	lq.limit = intParam(q, "limit", lq.limit, &errs)
+	if v, ok := q["sorting"]; ok {
+		sortValues := expectedList("created_at", "-created_at", "expires_at", "-expires_at", "status", "-status")
+		lq.sorting = nil
+		for i, s := range v {
+			if !client.CheckoutSortProperty(s).Valid() {
+				errs = append(errs, verr{Type: "enum", Loc: []any{"query", "sorting", i}, Msg: "Input should be " + sortValues, Input: s, Ctx: map[string]any{"expected": sortValues}})
+				continue
+			}
+			lq.sorting = append(lq.sorting, client.CheckoutSortProperty(s))
+		}
+	}
+	return lq, errs
+}
+
+// uuidParams reads a repeated UUID4 parameter; nil when absent.
+func uuidParams(q url.Values, key string, errs *[]verr) []uuid.UUID {
+	values, ok := q[key]
+	if !ok {
+		return nil
+	}
+	out := make([]uuid.UUID, 0, len(values))
+	for i, v := range values {
+		u, e := parseUUID4(v)
+		if e != nil {
+			e.Loc, e.Input = []any{"query", key, i}, v
+			*errs = append(*errs, *e)
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// intParam reads a positive integer parameter. A value too large for
+// int64 is kept as the largest one: pydantic accepts it, and it then
+// selects a page past the end (page) or the maximum (limit).
+func intParam(q url.Values, key string, def int64, errs *[]verr) int64 {
+	values, ok := q[key]
+	if !ok {
+		return def
+	}
+	v := values[len(values)-1]
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(strings.TrimSpace(v), "-"):
+		return 1<<63 - 1
+	case err != nil:
+		*errs = append(*errs, verr{Type: "int_parsing", Loc: []any{"query", key}, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: v})
+	case n <= 0:
+		*errs = append(*errs, verr{Type: "greater_than", Loc: []any{"query", key}, Msg: "Input should be greater than 0", Input: v, Ctx: map[string]any{"gt": 0}})
+	default:
+		return n
+	}
+	return def
+}

@@ -1,0 +1,311 @@
+package polartest
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/gopolar/checkouts/client"
+)
+
+// update answers PATCH /v1/checkouts/{id}.
+func (h *Handler) update(id string, body []byte) *reply {
+	uid, rep := checkoutID(id)
+	if rep != nil {
+		return rep
+	}
+	p, rep := parseBody(body, kindUpdate)
+	if rep != nil {
+		return rep
+	}
+	h.store.mu.Lock()
+	defer h.store.mu.Unlock()
+	cs, ok := h.store.byID[uid]
+	if !ok {
+		return resourceNotFound()
+	}
+	now := h.now()
+	cs = h.store.refresh(cs, now)
+	if cs.status != client.CheckoutStatusOpen {
+		return notOpen(cs)
+	}
+	next, errs := h.applyPatch(cs, p, kindUpdate)
+	if errs != nil {
+		return validationFailed(errPolarValidation, errs)
+	}
+	next.modifiedAt = &now
+	h.store.replace(next)
+	h.store.applied[OpUpdate]++
+	return jsonReply(http.StatusOK, h.buildCheckout(next))
+}
+
+// clientUpdate answers PATCH /v1/checkouts/client/{client_secret}.
+func (h *Handler) clientUpdate(secret string, body []byte) *reply {
+	p, rep := parseBody(body, kindClientUpdate)
+	if rep != nil {
+		return rep
+	}
+	h.store.mu.Lock()
+	defer h.store.mu.Unlock()
+	now := h.now()
+	cs, rep := h.bySecret(secret, now)
+	if rep != nil {
+		return rep
+	}
+	if cs.status != client.CheckoutStatusOpen {
+		return notOpen(cs)
+	}
+	next, errs := h.applyPatch(cs, p, kindClientUpdate)
+	if errs != nil {
+		return validationFailed(errPolarValidation, errs)
+	}
+	next.modifiedAt = &now
+	h.store.replace(next)
+	h.store.applied[OpClientUpdate]++
+	return h.publicReply(next)
+}
+
+// parseBody reads a body of the given kind, or returns the 422.
+func parseBody(body []byte, kind bodyKind) (patch, *reply) {
+	r, errs := readBody(body)
+	if errs != nil {
+		return patch{}, validationFailed(errRequestValidation, errs)
+	}
+	p := parsePatch(r, kind)
+	if len(*r.errs) > 0 {
+		return patch{}, validationFailed(errRequestValidation, *r.errs)
+	}
+	return p, nil
+}
+
+// checkoutID parses the {id} path parameter as FastAPI's UUID4 does.
+func checkoutID(id string) (uuid.UUID, *reply) {
+	u, e := parseUUID4(id)
+	if e != nil {
+		e.Loc = []any{"path", "id"}
+		e.Input = id
+		return uuid.Nil, validationFailed(errRequestValidation, []verr{*e})
+	}
+	return u, nil
+}
+
+// applyPatch returns a copy of cs with p applied, in the order Polar
+// applies an update: product, currency, amount, seats, discount, billing
+// address, tax ID, custom fields, then the plain properties. The first
+// broken business rule stops it; cs itself is never changed.
+func (h *Handler) applyPatch(cs *session, p patch, kind bodyKind) (*session, []verr) {
+	next := *cs
+	s := &next
+	body := func(key string) []any { return []any{"body", key} }
+
+	if p.productID.value() {
+		id := p.productID.v
+		if !containsID(s.productIDs, id) {
+			return nil, businessError(body("product_id"), "value_error", "Product is not available in this checkout.", id.String(), nil)
+		}
+		if h.catalog[id].Archived {
+			return nil, businessError(body("product_id"), "value_error", "Product is archived.", id.String(), nil)
+		}
+		if id != s.productID {
+			s.productID = id
+			s.amount = defaultCustomAmount(h.price(s))
+			s.seats = nil
+			if s.discountID != nil {
+				if _, ok := h.discountApplies(s, h.discounts[*s.discountID]); !ok {
+					s.discountID = nil
+				}
+			}
+		}
+	}
+	if p.productPriceID.value() && p.productPriceID.v != h.price(s).ID {
+		return nil, businessError(body("product_price_id"), "value_error", "Price is not available in this checkout.", p.productPriceID.v.String(), nil)
+	}
+	pr := h.price(s)
+	if p.currency.value() && p.currency.v != pr.currency() {
+		return nil, businessError(body("currency"), "value_error", "Currency is not available for this product.", p.currency.v, nil)
+	}
+	if p.amount.value() && pr.Type == PriceCustom {
+		if errs := checkCustomAmount(pr, p.amount.v); errs != nil {
+			return nil, errs
+		}
+		s.amount = p.amount.v
+	}
+	if p.seats.value() {
+		if errs := h.checkSeats(s, int(p.seats.v)); errs != nil {
+			return nil, errs
+		}
+		s.seats = ptr(int(p.seats.v))
+	}
+	if s.seats == nil && pr.Type == PriceSeatBased {
+		lo, _ := h.seatRange(s)
+		s.seats = ptr(lo)
+	}
+
+	switch kind {
+	case kindCreate, kindUpdate:
+		if p.discountID.value() {
+			if errs := h.setDiscount(s, p.discountID.v, "discount_id"); errs != nil {
+				return nil, errs
+			}
+		} else if p.discountID.null {
+			s.discountID = nil
+		}
+	default:
+		if s.allowDiscountCodes && p.discountCode.value() {
+			id, ok := h.codes[strings.ToUpper(p.discountCode.v)]
+			if !ok {
+				return nil, businessError(body("discount_code"), "value_error", "Discount does not exist.", p.discountCode.v, nil)
+			}
+			if errs := h.setDiscount(s, id, "discount_code"); errs != nil {
+				return nil, errs
+			}
+		} else if s.allowDiscountCodes && p.discountCode.null {
+			s.discountID = nil
+		}
+	}
+
+	if p.customerBillingAddress.set {
+		s.customerBillingAddress = p.customerBillingAddress.ptr()
+	}
+	if p.customerTaxID.set {
+		s.customerTaxID = p.customerTaxID.ptr()
+	}
+	if s.customerTaxID != nil && s.customerBillingAddress == nil {
+		return nil, businessError(body("customer_billing_address"), "missing", "Country is required to validate tax ID.", nil, nil)
+	}
+	if p.customFieldData.value() {
+		s.customFieldData = p.customFieldData.v
+	}
+
+	setStr := func(f field[string], dst **string) {
+		if f.set {
+			*dst = f.ptr()
+		}
+	}
+	setBool := func(f field[bool], dst *bool) {
+		if f.value() {
+			*dst = f.v
+		}
+	}
+	setStr(p.customerName, &s.customerName)
+	if s.customerID == nil || kind == kindCreate {
+		setStr(p.customerEmail, &s.customerEmail)
+	}
+	setStr(p.customerBillingName, &s.customerBillingName)
+	setStr(p.locale, &s.locale)
+	setStr(p.customerIPAddress, &s.customerIPAddress)
+	setStr(p.successURL, &s.successURL)
+	setStr(p.returnURL, &s.returnURL)
+	setStr(p.embedOrigin, &s.embedOrigin)
+	setStr(p.paymentMethodType, &s.paymentMethodType)
+	setBool(p.isBusinessCustomer, &s.isBusinessCustomer)
+	setBool(p.allowDiscountCodes, &s.allowDiscountCodes)
+	setBool(p.requireBillingAddress, &s.requireBillingAddress)
+	if p.allowTrial.set {
+		s.allowTrial = p.allowTrial.ptr()
+	}
+	if p.trialInterval.set {
+		s.trialInterval = nil
+		if p.trialInterval.value() {
+			s.trialInterval = ptr(client.TrialInterval(p.trialInterval.v))
+		}
+	}
+	if p.trialIntervalCount.set {
+		s.trialIntervalCount = nil
+		if p.trialIntervalCount.value() {
+			s.trialIntervalCount = ptr(int(p.trialIntervalCount.v))
+		}
+	}
+	if p.metadata.value() {
+		s.metadata = p.metadata.v
+	}
+	if p.customerMetadata.set {
+		s.customerMetadata = p.customerMetadata.v // null clears
+	}
+	return s, nil
+}
+
+// setDiscount applies a discount after Polar's checks; key is the
+// property that named it.
+func (h *Handler) setDiscount(s *session, id uuid.UUID, key string) []verr {
+	d, ok := h.discounts[id]
+	if !ok {
+		return businessError([]any{"body", key}, "value_error", "Discount does not exist.", id.String(), nil)
+	}
+	if msg, ok := h.discountApplies(s, d); !ok {
+		return businessError([]any{"body", key}, "value_error", msg, id.String(), nil)
+	}
+	s.discountID = uuidPtr(id)
+	return nil
+}
+
+// checkCustomAmount checks a pay-what-you-want amount against the price.
+func checkCustomAmount(pr Price, amount int64) []verr {
+	if amount < pr.MinimumAmount {
+		return businessError([]any{"body", "amount"}, "greater_than_equal", "Amount is below minimum.", amount, map[string]any{"ge": pr.MinimumAmount})
+	}
+	if pr.MaximumAmount > 0 && amount > pr.MaximumAmount {
+		return businessError([]any{"body", "amount"}, "less_than_equal", "Amount is above maximum.", amount, map[string]any{"le": pr.MaximumAmount})
+	}
+	return nil
+}
+
+// customPriceFallback is the amount of a pay-what-you-want price with
+// neither preset nor minimum.
+const customPriceFallback = 1000
+
+// defaultCustomAmount is the starting amount of a pay-what-you-want price:
+// the preset, else the minimum, else a fallback. Other prices: 0.
+func defaultCustomAmount(pr Price) int64 {
+	if pr.Type != PriceCustom {
+		return 0
+	}
+	switch {
+	case pr.PresetAmount > 0:
+		return pr.PresetAmount
+	case pr.MinimumAmount > 0:
+		return pr.MinimumAmount
+	}
+	return customPriceFallback
+}
+
+// seatRange returns the seats a checkout allows: its own bounds within
+// the price's tiers; hi 0 means no bound.
+func (h *Handler) seatRange(s *session) (lo, hi int) {
+	lo, hi = h.price(s).seatBounds()
+	if s.minSeats != nil && *s.minSeats > lo {
+		lo = *s.minSeats
+	}
+	if s.maxSeats != nil && (hi == 0 || *s.maxSeats < hi) {
+		hi = *s.maxSeats
+	}
+	return lo, hi
+}
+
+// checkSeats checks a seat count against the selected price.
+func (h *Handler) checkSeats(s *session, n int) []verr {
+	loc := []any{"body", "seats"}
+	if h.price(s).Type != PriceSeatBased {
+		return businessError(loc, "value_error", "Seats can only be set for a seat-based price.", n, nil)
+	}
+	lo, hi := h.seatRange(s)
+	if n < lo {
+		return businessError(loc, "greater_than_equal", "Seats must be at least "+strconv.Itoa(lo)+".", n, map[string]any{"ge": lo})
+	}
+	if hi > 0 && n > hi {
+		return businessError(loc, "less_than_equal", "Seats must be at most "+strconv.Itoa(hi)+".", n, map[string]any{"le": hi})
+	}
+	return nil
+}
+
+// containsID reports whether ids holds id.
+func containsID(ids []uuid.UUID, id uuid.UUID) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
