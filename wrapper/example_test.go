@@ -97,7 +97,7 @@ func ExampleCheckoutsService_Update() {
 
 	co, err := c.Checkouts.Update(ctx, created.ID.String(), &polar.CheckoutUpdate{
 		CustomerEmail: polar.Value[polar.Email]("ada@example.com"), // set
-		DiscountID:    polar.Null[polar.UUID](),                      // clear
+		DiscountID:    polar.Null[polar.UUID](),                    // clear
 		// Fields left unset keep their value.
 	})
 	if err != nil {
