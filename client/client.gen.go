@@ -7404,6 +7404,11 @@ type ListCheckoutsResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ListCheckoutsResponse5XXHeaders the declared response headers of an HTTP 5XX response for ListCheckouts
+type ListCheckoutsResponse5XXHeaders struct {
+	RetryAfter *int
+}
+
 type ListCheckoutsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7419,6 +7424,8 @@ type ListCheckoutsResponse struct {
 	Headers401 *ListCheckoutsResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListCheckoutsResponse429Headers
+	// Headers5XX the parsed response headers for an HTTP 5XX response
+	Headers5XX *ListCheckoutsResponse5XXHeaders
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7480,6 +7487,11 @@ type CreateCheckoutResponse429Headers struct {
 	RetryAfter *int
 }
 
+// CreateCheckoutResponse5XXHeaders the declared response headers of an HTTP 5XX response for CreateCheckout
+type CreateCheckoutResponse5XXHeaders struct {
+	RetryAfter *int
+}
+
 type CreateCheckoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7495,6 +7507,8 @@ type CreateCheckoutResponse struct {
 	Headers401 *CreateCheckoutResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateCheckoutResponse429Headers
+	// Headers5XX the parsed response headers for an HTTP 5XX response
+	Headers5XX *CreateCheckoutResponse5XXHeaders
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -7556,6 +7570,11 @@ type ClientGetCheckoutResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ClientGetCheckoutResponse5XXHeaders the declared response headers of an HTTP 5XX response for ClientGetCheckout
+type ClientGetCheckoutResponse5XXHeaders struct {
+	RetryAfter *int
+}
+
 type ClientGetCheckoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7575,6 +7594,8 @@ type ClientGetCheckoutResponse struct {
 	Headers401 *ClientGetCheckoutResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ClientGetCheckoutResponse429Headers
+	// Headers5XX the parsed response headers for an HTTP 5XX response
+	Headers5XX *ClientGetCheckoutResponse5XXHeaders
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7646,6 +7667,11 @@ type ClientUpdateCheckoutResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ClientUpdateCheckoutResponse5XXHeaders the declared response headers of an HTTP 5XX response for ClientUpdateCheckout
+type ClientUpdateCheckoutResponse5XXHeaders struct {
+	RetryAfter *int
+}
+
 type ClientUpdateCheckoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7667,6 +7693,8 @@ type ClientUpdateCheckoutResponse struct {
 	Headers401 *ClientUpdateCheckoutResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ClientUpdateCheckoutResponse429Headers
+	// Headers5XX the parsed response headers for an HTTP 5XX response
+	Headers5XX *ClientUpdateCheckoutResponse5XXHeaders
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7743,6 +7771,11 @@ type ClientConfirmCheckoutResponse429Headers struct {
 	RetryAfter *int
 }
 
+// ClientConfirmCheckoutResponse5XXHeaders the declared response headers of an HTTP 5XX response for ClientConfirmCheckout
+type ClientConfirmCheckoutResponse5XXHeaders struct {
+	RetryAfter *int
+}
+
 type ClientConfirmCheckoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7766,6 +7799,8 @@ type ClientConfirmCheckoutResponse struct {
 	Headers401 *ClientConfirmCheckoutResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ClientConfirmCheckoutResponse429Headers
+	// Headers5XX the parsed response headers for an HTTP 5XX response
+	Headers5XX *ClientConfirmCheckoutResponse5XXHeaders
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7847,6 +7882,11 @@ type GetCheckoutResponse429Headers struct {
 	RetryAfter *int
 }
 
+// GetCheckoutResponse5XXHeaders the declared response headers of an HTTP 5XX response for GetCheckout
+type GetCheckoutResponse5XXHeaders struct {
+	RetryAfter *int
+}
+
 type GetCheckoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7864,6 +7904,8 @@ type GetCheckoutResponse struct {
 	Headers401 *GetCheckoutResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetCheckoutResponse429Headers
+	// Headers5XX the parsed response headers for an HTTP 5XX response
+	Headers5XX *GetCheckoutResponse5XXHeaders
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7930,6 +7972,11 @@ type UpdateCheckoutResponse429Headers struct {
 	RetryAfter *int
 }
 
+// UpdateCheckoutResponse5XXHeaders the declared response headers of an HTTP 5XX response for UpdateCheckout
+type UpdateCheckoutResponse5XXHeaders struct {
+	RetryAfter *int
+}
+
 type UpdateCheckoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7949,6 +7996,8 @@ type UpdateCheckoutResponse struct {
 	Headers401 *UpdateCheckoutResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateCheckoutResponse429Headers
+	// Headers5XX the parsed response headers for an HTTP 5XX response
+	Headers5XX *UpdateCheckoutResponse5XXHeaders
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8240,6 +8289,9 @@ func ParseListCheckoutsResponse(rsp *http.Response) (*ListCheckoutsResponse, err
 	case rsp.StatusCode == 429:
 		break // No content-type
 
+	case rsp.StatusCode/100 == 5:
+		break // No content-type
+
 	}
 
 	switch {
@@ -8263,6 +8315,16 @@ func ParseListCheckoutsResponse(rsp *http.Response) (*ListCheckoutsResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode/100 == 5:
+		var headers ListCheckoutsResponse5XXHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers5XX = &headers
 	}
 
 	return response, nil
@@ -8313,6 +8375,9 @@ func ParseCreateCheckoutResponse(rsp *http.Response) (*CreateCheckoutResponse, e
 	case rsp.StatusCode == 429:
 		break // No content-type
 
+	case rsp.StatusCode/100 == 5:
+		break // No content-type
+
 	}
 
 	switch {
@@ -8336,6 +8401,16 @@ func ParseCreateCheckoutResponse(rsp *http.Response) (*CreateCheckoutResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode/100 == 5:
+		var headers CreateCheckoutResponse5XXHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers5XX = &headers
 	}
 
 	return response, nil
@@ -8400,6 +8475,9 @@ func ParseClientGetCheckoutResponse(rsp *http.Response) (*ClientGetCheckoutRespo
 	case rsp.StatusCode == 429:
 		break // No content-type
 
+	case rsp.StatusCode/100 == 5:
+		break // No content-type
+
 	}
 
 	switch {
@@ -8423,6 +8501,16 @@ func ParseClientGetCheckoutResponse(rsp *http.Response) (*ClientGetCheckoutRespo
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode/100 == 5:
+		var headers ClientGetCheckoutResponse5XXHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers5XX = &headers
 	}
 
 	return response, nil
@@ -8494,6 +8582,9 @@ func ParseClientUpdateCheckoutResponse(rsp *http.Response) (*ClientUpdateCheckou
 	case rsp.StatusCode == 429:
 		break // No content-type
 
+	case rsp.StatusCode/100 == 5:
+		break // No content-type
+
 	}
 
 	switch {
@@ -8517,6 +8608,16 @@ func ParseClientUpdateCheckoutResponse(rsp *http.Response) (*ClientUpdateCheckou
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode/100 == 5:
+		var headers ClientUpdateCheckoutResponse5XXHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers5XX = &headers
 	}
 
 	return response, nil
@@ -8595,6 +8696,9 @@ func ParseClientConfirmCheckoutResponse(rsp *http.Response) (*ClientConfirmCheck
 	case rsp.StatusCode == 429:
 		break // No content-type
 
+	case rsp.StatusCode/100 == 5:
+		break // No content-type
+
 	}
 
 	switch {
@@ -8618,6 +8722,16 @@ func ParseClientConfirmCheckoutResponse(rsp *http.Response) (*ClientConfirmCheck
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode/100 == 5:
+		var headers ClientConfirmCheckoutResponse5XXHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers5XX = &headers
 	}
 
 	return response, nil
@@ -8675,6 +8789,9 @@ func ParseGetCheckoutResponse(rsp *http.Response) (*GetCheckoutResponse, error) 
 	case rsp.StatusCode == 429:
 		break // No content-type
 
+	case rsp.StatusCode/100 == 5:
+		break // No content-type
+
 	}
 
 	switch {
@@ -8698,6 +8815,16 @@ func ParseGetCheckoutResponse(rsp *http.Response) (*GetCheckoutResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode/100 == 5:
+		var headers GetCheckoutResponse5XXHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers5XX = &headers
 	}
 
 	return response, nil
@@ -8762,6 +8889,9 @@ func ParseUpdateCheckoutResponse(rsp *http.Response) (*UpdateCheckoutResponse, e
 	case rsp.StatusCode == 429:
 		break // No content-type
 
+	case rsp.StatusCode/100 == 5:
+		break // No content-type
+
 	}
 
 	switch {
@@ -8785,6 +8915,16 @@ func ParseUpdateCheckoutResponse(rsp *http.Response) (*UpdateCheckoutResponse, e
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode/100 == 5:
+		var headers UpdateCheckoutResponse5XXHeaders
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers5XX = &headers
 	}
 
 	return response, nil

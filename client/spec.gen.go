@@ -7,4 +7,4 @@ package client
 const APIVersion = "2026-04"
 
 // SpecSHA256 is the SHA-256 of the OpenAPI document the client was generated from.
-const SpecSHA256 = "f6ae25e6ee969f41dc61b2860d85212d907c8f8001253b57d41f7d6db63de75d"
+const SpecSHA256 = "9d48e13d6bcdd66772528fb1ee6f72b7b9d5ab7268852818d8f0e5e6b1b72d2f"

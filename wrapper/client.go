@@ -2,6 +2,7 @@ package polar
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -35,7 +36,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		server:           string(Production) + "/",
 		serverKind:       Production,
 		token:            strings.TrimSpace(os.Getenv("POLAR_ACCESS_TOKEN")),
-		doer:             &http.Client{Transport: newTransport()},
+		doer:             &http.Client{Transport: newTransport(), CheckRedirect: checkRedirect},
 		retry:            DefaultRetryPolicy(),
 		budget:           newRetryBudget(defaultRetryBudget),
 		logger:           discardLogger,
@@ -93,6 +94,17 @@ func newTransport() http.RoundTripper {
 		return t.Clone()
 	}
 	return http.DefaultTransport
+}
+
+// checkRedirect is the redirect policy of the default HTTP client: Go's
+// (at most 10 redirects, Authorization dropped on another host), and no
+// Referer, which would carry the previous URL and with it a client secret.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	req.Header.Del("Referer")
+	return nil
 }
 
 // discardLogger is the default: it drops every record without formatting it.

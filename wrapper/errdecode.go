@@ -17,7 +17,7 @@ const bodyExcerptLen = 256
 // newAPIError builds the error for a non-2xx response. It never fails:
 // whatever the body holds (a Polar error, an OAuth2 error, a 422 list or
 // string, HTML from a proxy, nothing), the status code is kept.
-func newAPIError(op, method, path string, status int, header http.Header, body []byte, attempts int, now time.Time) error {
+func newAPIError(op, method, path string, status int, header http.Header, body []byte, attempts int, now time.Time, redact redactor) error {
 	e := &Error{
 		Op:         op,
 		Method:     method,
@@ -28,6 +28,14 @@ func newAPIError(op, method, path string, status int, header http.Header, body [
 		RetryAfter: parseRetryAfter(header.Get("Retry-After"), now),
 	}
 	decodeErrorBody(e, body)
+	// The server's text goes into messages and logs: one line, and never a
+	// credential it echoed back.
+	e.Code = redact.apply(oneLine(e.Code))
+	e.Detail = redact.apply(oneLine(e.Detail))
+	e.Body = redact.apply(e.Body)
+	for i := range e.Fields {
+		e.Fields[i].Msg = redact.apply(oneLine(e.Fields[i].Msg))
+	}
 	switch status {
 	case http.StatusTooManyRequests:
 		return &RateLimitError{APIError: e, RetryAfter: e.RetryAfter}
@@ -80,6 +88,24 @@ func decodeErrorBody(e *Error, body []byte) {
 	}
 }
 
+// oneLine replaces control characters (line breaks included) with spaces,
+// so a server's message cannot forge log lines.
+func oneLine(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029'
+}
+
 // excerpt returns the start of b as printable, valid UTF-8 text.
 func excerpt(b []byte) string {
 	if len(b) > bodyExcerptLen {
@@ -88,11 +114,5 @@ func excerpt(b []byte) string {
 			b = b[:len(b)-1]
 		}
 	}
-	s := strings.ToValidUTF8(string(b), "\uFFFD")
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
+	return oneLine(strings.ToValidUTF8(string(b), "\uFFFD"))
 }

@@ -182,7 +182,7 @@ func FieldPath(f FieldError) string {
 			parts = append(parts, fmt.Sprint(v))
 		}
 	}
-	return strings.Join(parts, ".")
+	return oneLine(strings.Join(parts, "."))
 }
 
 // RateLimitError is returned for a 429. RetryAfter says how long Polar asks

@@ -1,6 +1,7 @@
 package polar
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -48,10 +49,15 @@ func checkClientSecret(op, secret string) error {
 	return nil
 }
 
-// quoteShort quotes s for an error message, cut to 40 bytes.
+// quoteShort quotes s for an error message: cut to 40 bytes, control
+// characters and invalid UTF-8 escaped, and not at all if it looks like a
+// credential (a client secret passed as an ID by mistake).
 func quoteShort(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "…"
+	if looksLikeCredential(s) {
+		return "(a value that looks like a credential)"
 	}
-	return strings.ToValidUTF8(`"`+s+`"`, "\uFFFD")
+	if len(s) > 40 {
+		return strconv.Quote(s[:40]) + "…"
+	}
+	return strconv.Quote(s)
 }

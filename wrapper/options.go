@@ -143,7 +143,10 @@ func WithInsecureHTTP() Option {
 
 // WithHTTPClient sends requests through d, typically an *http.Client with
 // its own transport, proxy or TLS settings. The default is a fresh
-// *http.Client without a global timeout (see [WithAttemptTimeout]).
+// *http.Client without a global timeout (see [WithAttemptTimeout]) whose
+// redirects carry no Referer. An *http.Client of yours keeps its own
+// redirect policy: give it a CheckRedirect that deletes the Referer header,
+// or a redirect to another host learns the client secret of the URL.
 func WithHTTPClient(d Doer) Option {
 	return func(c *config) error {
 		if d == nil {

@@ -177,21 +177,31 @@ func (s *CheckoutsService) pagesAhead(ctx context.Context, p ListParams, start, 
 			ch <- result{pg, err}
 		})
 	}
+	// Page numbers come from the server: compare by differences so that
+	// no sum can overflow.
 	next := start + 1
-	for n := next; n <= last && n < next+ahead; n++ {
+	for n := next; n-next < ahead; n++ {
 		fetch(n)
+		if n >= last {
+			break
+		}
 	}
-	for n := next; n <= last; n++ {
-		res := <-inflight[n]
+	for n := next; ; n++ {
+		ch, ok := inflight[n]
+		if !ok {
+			fetch(n)
+			ch = inflight[n]
+		}
+		res := <-ch
 		delete(inflight, n)
 		if res.err != nil {
 			yield(nil, res.err)
 			return
 		}
-		if m := n + ahead; m <= last {
-			fetch(m)
+		if last-n >= ahead {
+			fetch(n + ahead)
 		}
-		if !yield(res.page, nil) || len(res.page.Items) == 0 {
+		if !yield(res.page, nil) || len(res.page.Items) == 0 || n >= last {
 			return
 		}
 	}

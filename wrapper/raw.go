@@ -61,7 +61,13 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 			if err != nil {
 				return nil, err
 			}
-			target := base.ResolveReference(&url.URL{Path: "." + ref.Path, RawQuery: ref.RawQuery})
+			// Resolve the escaped path: %2F must stay inside its segment.
+			rel, err := url.Parse("." + ref.EscapedPath())
+			if err != nil {
+				return nil, err
+			}
+			rel.RawQuery = ref.RawQuery
+			target := base.ResolveReference(rel)
 			var rdr *bytes.Reader
 			if payload != nil {
 				rdr = bytes.NewReader(payload)

@@ -74,8 +74,12 @@ func (r *request) send(ctx context.Context) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if token != "" {
-		r.redact = append(r.redact, token)
+	// Keep the configured token out of errors even on operations that do
+	// not send it: a server or proxy may still echo it.
+	for _, secret := range [...]string{token, cfg.token} {
+		if secret != "" {
+			r.redact = append(r.redact, secret)
+		}
 	}
 	base, err := r.build(cfg.server)
 	if err != nil {
@@ -184,8 +188,9 @@ func (r *request) attempt(ctx context.Context, base *http.Request, send Middlewa
 	start := time.Now()
 	resp, err := send(req)
 	if err != nil {
-		r.logEnd(ctx, attempt, 0, time.Since(start), err)
-		return nil, classifyTransport(err), r.requestError(attempt, err)
+		reqErr := r.requestError(attempt, err)
+		r.logEnd(ctx, attempt, 0, time.Since(start), reqErr)
+		return nil, classifyTransport(err), reqErr
 	}
 	body, readErr := readBody(resp.Body, cfg.maxResponseBytes)
 	_ = resp.Body.Close()
@@ -205,7 +210,7 @@ func (r *request) attempt(ctx context.Context, base *http.Request, send Middlewa
 	case ok:
 		return &response{status: resp.StatusCode, header: resp.Header, body: body, attempts: attempt}, 0, nil
 	}
-	apiErr := newAPIError(r.op, r.method, r.path, resp.StatusCode, resp.Header, body, attempt, time.Now())
+	apiErr := newAPIError(r.op, r.method, r.path, resp.StatusCode, resp.Header, body, attempt, time.Now(), r.redact)
 	return nil, classifyStatus(resp.StatusCode), apiErr
 }
 
