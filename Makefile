@@ -62,8 +62,10 @@ bench:
 	mkdir -p bench
 	cd tests && $(GO) test -run '^$$' -bench . -benchmem -count=$(BENCHCOUNT) ./bench/ | tee ../bench/latest.txt
 
-## fuzz: run every fuzz target for FUZZTIME each
+## fuzz: run every fuzz target (SDK decoders in tests/fuzz, the fake server in polartest) for FUZZTIME each
 fuzz:
+	for t in $$($(GO) test -list '^Fuzz' ./polartest/ | grep '^Fuzz'); do \
+	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./polartest/ || exit 1; done
 	cd tests && for t in $$($(GO) test -list '^Fuzz' ./fuzz/ | grep '^Fuzz'); do \
 	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./fuzz/ || exit 1; done
 
