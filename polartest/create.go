@@ -72,6 +72,7 @@ func (h *Handler) create(body []byte, origin string) *reply {
 			cs.customerID = uuidPtr(known)
 		}
 	}
+	h.prefillCustomer(cs)
 	if subscriptionID.value() {
 		return validationFailed(errPolarValidation, businessError([]any{"body", "subscription_id"}, "value_error", "Subscription does not exist.", subscriptionID.v.String(), nil))
 	}

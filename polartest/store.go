@@ -74,6 +74,7 @@ type store struct {
 	nextSeq    uint64
 	customers  map[string]uuid.UUID // "ext:<id>" or "email:<lower email>" → customer
 	known      map[uuid.UUID]bool   // customers created by confirmations
+	emails     map[uuid.UUID]string // email of each known customer
 	requests   map[Op]int
 	applied    map[Op]int
 	rateLimits *confirmLimiter
@@ -92,6 +93,7 @@ func (s *store) resetLocked() {
 	s.nextSeq = 0
 	s.customers = make(map[string]uuid.UUID)
 	s.known = make(map[uuid.UUID]bool)
+	s.emails = make(map[uuid.UUID]string)
 	s.requests = make(map[Op]int)
 	s.applied = make(map[Op]int)
 	s.rateLimits = newConfirmLimiter()
@@ -273,6 +275,7 @@ func (h *Handler) customerFor(cs *session) uuid.UUID {
 			for _, k2 := range keys {
 				h.store.customers[k2] = id
 			}
+			h.rememberEmail(id, cs)
 			return id
 		}
 	}
@@ -281,5 +284,25 @@ func (h *Handler) customerFor(cs *session) uuid.UUID {
 	for _, k := range keys {
 		h.store.customers[k] = id
 	}
+	h.rememberEmail(id, cs)
 	return id
+}
+
+// rememberEmail keeps the email of a customer, which later checkouts of
+// the same customer start with (as Polar prefills it). The caller holds mu.
+func (h *Handler) rememberEmail(id uuid.UUID, cs *session) {
+	if cs.customerEmail != nil {
+		h.store.emails[id] = *cs.customerEmail
+	}
+}
+
+// prefillCustomer copies what Polar knows of the checkout's customer into
+// it. The caller holds mu.
+func (h *Handler) prefillCustomer(cs *session) {
+	if cs.customerID == nil {
+		return
+	}
+	if email, ok := h.store.emails[*cs.customerID]; ok {
+		cs.customerEmail = &email
+	}
 }

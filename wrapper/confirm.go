@@ -30,6 +30,8 @@ import (
 // means the first attempt landed or is still running: ClientConfirm reads
 // the session instead of reporting an error. When the outcome stays
 // unknown, the error matches [ErrMaybeApplied] and nothing more is sent.
+// A session read back reflects whichever confirmation landed: if another
+// request confirmed it first, that is the state returned.
 func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret string, body *CheckoutConfirmStripe, opts ...Option) (*CheckoutPublicConfirmed, error) {
 	if err := checkClientSecret(opClientConfirm, clientSecret); err != nil {
 		return nil, err
@@ -44,6 +46,12 @@ func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret strin
 		return nil, err
 	}
 	r.redact = append(r.redact, clientSecret)
+	// WithTimeout bounds the whole confirmation, reconciliation included.
+	if r.cfg.callTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.cfg.callTimeout)
+		defer cancel()
+	}
 
 	var ambiguousCause error // set once an attempt may have landed
 	for sent := 1; ; sent++ {

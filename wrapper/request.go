@@ -121,7 +121,7 @@ func (r *request) send(ctx context.Context) (*response, error) {
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			r.logGiveUp(ctx, attempt, "waiting "+wait.String()+" would pass the context deadline")
-			return nil, fmt.Errorf("%w (not retried: waiting %s would pass the context deadline)", err, wait)
+			return nil, fmt.Errorf("%w (not retried: waiting %s would pass the deadline: %w)", err, wait, context.DeadlineExceeded)
 		}
 		cost := retryCost
 		if isTimeout(err) {
@@ -201,8 +201,14 @@ func (r *request) attempt(ctx context.Context, base *http.Request, send Middlewa
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	switch {
-	case errors.Is(readErr, errBodyTooLarge):
-		return nil, final, r.requestError(attempt, readErr)
+	case errors.Is(readErr, errBodyTooLarge) && ok:
+		// Polar processed the request; only its answer is unusable. A POST
+		// may not be repeated, and a GET would only get the same answer.
+		kind := final
+		if r.safety == unsafePost {
+			kind = ambiguous
+		}
+		return nil, kind, r.requestError(attempt, readErr)
 	case readErr != nil && ok:
 		// Polar answered 2xx but the body broke off: it did process the
 		// request, so a POST must not be repeated.
@@ -210,6 +216,7 @@ func (r *request) attempt(ctx context.Context, base *http.Request, send Middlewa
 	case ok:
 		return &response{status: resp.StatusCode, header: resp.Header, body: body, attempts: attempt}, 0, nil
 	}
+	// An error status decides by itself, whatever happened to its body.
 	apiErr := newAPIError(r.op, r.method, r.path, resp.StatusCode, resp.Header, body, attempt, time.Now(), r.redact)
 	return nil, classifyStatus(resp.StatusCode), apiErr
 }
@@ -265,14 +272,15 @@ func (r *request) setHeaders(req *http.Request, token string) {
 	}
 }
 
-// readBody reads at most limit bytes of body.
+// readBody reads at most limit bytes of body. Past the limit it returns
+// the first limit bytes and an error wrapping ErrResponseTooLarge.
 func readBody(body io.Reader, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(body, limit+1))
 	if err != nil {
 		return b, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%w: more than %d bytes", errBodyTooLarge, limit)
+		return b[:limit], fmt.Errorf("%w: more than %d bytes", errBodyTooLarge, limit)
 	}
 	return b, nil
 }
