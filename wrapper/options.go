@@ -68,8 +68,8 @@ func (c *config) clone() *config {
 // `Authorization: Bearer` to the operations that need one. Without this
 // option the client reads POLAR_ACCESS_TOKEN.
 func WithAccessToken(token string) Option {
+	token = strings.TrimSpace(token)
 	return func(c *config) error {
-		token = strings.TrimSpace(token)
 		if token == "" {
 			return errors.New("polar: WithAccessToken: empty token")
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	polar "github.com/gopolar/checkouts/wrapper"
@@ -114,4 +115,28 @@ func TestCallOptions_invalidOptionFailsTheCall(t *testing.T) {
 	if _, err := c.Checkouts.Get(t.Context(), testID, polar.WithMaxRetries(-3)); err == nil || errors.Is(err, polar.ErrNotFound) {
 		t.Errorf("err = %v, want the option's error", err)
 	}
+}
+
+// TestOptions_safeToShare: an Option value may be applied by many clients
+// and calls at once (a package-level option, say); applying it must not
+// write to what it captured. Run with -race.
+func TestOptions_safeToShare(t *testing.T) {
+	t.Parallel()
+	shared := []polar.Option{
+		polar.WithRetryPolicy(polar.RetryPolicy{MaxRetries: 1}),
+		polar.WithAccessToken("  polar_oat_shared  "),
+		polar.WithBaseURL("http://127.0.0.1:1/base"),
+		polar.WithAppInfo("shop", "1"),
+		polar.WithHeader("X-A", "b"),
+		polar.WithMiddleware(func(r *http.Request, next polar.MiddlewareNext) (*http.Response, error) { return next(r) }),
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if _, err := polar.NewClient(shared...); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 }

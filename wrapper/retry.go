@@ -66,23 +66,25 @@ func DefaultRetryPolicy() RetryPolicy {
 // WithRetryPolicy replaces the retry policy. Zero durations take their
 // default values.
 func WithRetryPolicy(p RetryPolicy) Option {
+	// Resolve the policy once, here: the option may be applied by many
+	// goroutines at once and must not change what it captured.
+	if p.MaxRetries < 0 || p.BaseDelay < 0 || p.RateLimitBaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
+		return func(*config) error { return errors.New("polar: WithRetryPolicy: negative value") }
+	}
+	def := DefaultRetryPolicy()
+	if p.BaseDelay == 0 {
+		p.BaseDelay = def.BaseDelay
+	}
+	if p.RateLimitBaseDelay == 0 {
+		p.RateLimitBaseDelay = def.RateLimitBaseDelay
+	}
+	if p.MaxDelay == 0 {
+		p.MaxDelay = def.MaxDelay
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = def.MaxRetryAfter
+	}
 	return func(c *config) error {
-		if p.MaxRetries < 0 || p.BaseDelay < 0 || p.RateLimitBaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
-			return errors.New("polar: WithRetryPolicy: negative value")
-		}
-		def := DefaultRetryPolicy()
-		if p.BaseDelay == 0 {
-			p.BaseDelay = def.BaseDelay
-		}
-		if p.RateLimitBaseDelay == 0 {
-			p.RateLimitBaseDelay = def.RateLimitBaseDelay
-		}
-		if p.MaxDelay == 0 {
-			p.MaxDelay = def.MaxDelay
-		}
-		if p.MaxRetryAfter == 0 {
-			p.MaxRetryAfter = def.MaxRetryAfter
-		}
 		c.retry = p
 		return nil
 	}
