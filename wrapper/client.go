@@ -45,15 +45,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		maxResponseBytes: defaultMaxResponseBytes,
 		sleep:            sleepContext,
 	}
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(cfg); err != nil {
-			return nil, err
-		}
-	}
-	if err := cfg.validate(); err != nil {
+	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}
 	c := &Client{cfg: cfg}
@@ -68,15 +60,7 @@ func (c *Client) callConfig(opts []Option) (*config, error) {
 		return c.cfg, nil
 	}
 	cfg := c.cfg.clone()
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(cfg); err != nil {
-			return nil, err
-		}
-	}
-	if err := cfg.validate(); err != nil {
+	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}
 	return cfg, nil

@@ -286,12 +286,18 @@ func WithResponseInto(dst **http.Response) Option {
 // allows 500 per minute in production and 100 in the sandbox per
 // organization. Off by default for single calls; iterators with look-ahead
 // use a default below Polar's limit (see [WithLookahead]).
+//
+// The limit belongs to the Option value: every client or call it is passed
+// to shares it. As a call option of [CheckoutsService.All] or
+// [CheckoutsService.Pages] it therefore holds across all the pages of the
+// walk.
 func WithRateLimit(perMinute int) Option {
+	if perMinute <= 0 {
+		return func(*config) error { return errors.New("polar: WithRateLimit: must be positive") }
+	}
+	limiter := newRateLimiter(perMinute, time.Now)
 	return func(c *config) error {
-		if perMinute <= 0 {
-			return errors.New("polar: WithRateLimit: must be positive")
-		}
-		c.limiter = newRateLimiter(perMinute, time.Now)
+		c.limiter = limiter
 		return nil
 	}
 }
@@ -321,6 +327,20 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 		c.sleep = sleep
 		return nil
 	}
+}
+
+// apply applies opts in order (nil ones are skipped), then checks the
+// result.
+func (c *config) apply(opts []Option) error {
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(c); err != nil {
+			return err
+		}
+	}
+	return c.validate()
 }
 
 // validate checks the combination of options once all are applied.

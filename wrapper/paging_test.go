@@ -170,3 +170,32 @@ func TestPages_startsAtTheGivenPage(t *testing.T) {
 		t.Errorf("pages = %v, want [3 4 5]", got)
 	}
 }
+
+// TestAll_callRateLimitHoldsAcrossPages: a rate limit given to one walk
+// holds across all its pages (the option is applied once per page, and
+// every application must share one limiter).
+func TestAll_callRateLimitHoldsAcrossPages(t *testing.T) {
+	t.Parallel()
+	for _, ahead := range []int{0, 2} {
+		t.Run(fmt.Sprintf("lookahead %d", ahead), func(t *testing.T) {
+			t.Parallel()
+			c, mux, sl := setup(t)
+			mux.Handle("/v1/checkouts/{$}", &pager{total: 50})
+			// One request a minute: every page after the first must wait.
+			for _, err := range c.Checkouts.All(t.Context(), &polar.ListParams{Limit: polar.Ptr(10)}, polar.WithLookahead(ahead), polar.WithRateLimit(1)) {
+				if err != nil {
+					t.Fatalf("All: %v", err)
+				}
+			}
+			waited := 0
+			for _, d := range sl.all() {
+				if d > 0 {
+					waited++
+				}
+			}
+			if waited != 4 {
+				t.Errorf("%d of 5 pages waited for the rate limit, want 4 (waits %v)", waited, sl.all())
+			}
+		})
+	}
+}

@@ -241,8 +241,16 @@ func runCreate(ctx context.Context, env *environment, args []string) error {
 }
 
 func runGet(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("get", flag.ContinueOnError)
-	pos, err := parseFlags(fs, env, args, 1, "ID")
+	return runLookup(ctx, env, args, "get", "ID", func(ctx context.Context, c *polar.Client, id string) (any, error) {
+		return c.Checkouts.Get(ctx, id)
+	})
+}
+
+// runLookup runs a command that takes one argument and no flags of its
+// own, and prints what call returns.
+func runLookup(ctx context.Context, env *environment, args []string, name, argName string, call func(context.Context, *polar.Client, string) (any, error)) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	pos, err := parseFlags(fs, env, args, 1, argName)
 	if err != nil {
 		return err
 	}
@@ -252,11 +260,11 @@ func runGet(ctx context.Context, env *environment, args []string) error {
 	}
 	ctx, cancel := withTimeout(ctx, env)
 	defer cancel()
-	co, err := c.Checkouts.Get(ctx, pos[0])
+	out, err := call(ctx, c, pos[0])
 	if err != nil {
 		return err
 	}
-	return printJSON(env.stdout, co)
+	return printJSON(env.stdout, out)
 }
 
 func runUpdate(ctx context.Context, env *environment, args []string) error {
@@ -315,22 +323,9 @@ func runUpdate(ctx context.Context, env *environment, args []string) error {
 }
 
 func runClientGet(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("client-get", flag.ContinueOnError)
-	pos, err := parseFlags(fs, env, args, 1, "client secret")
-	if err != nil {
-		return err
-	}
-	c, err := env.newClient()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := withTimeout(ctx, env)
-	defer cancel()
-	co, err := c.Checkouts.ClientGet(ctx, pos[0])
-	if err != nil {
-		return err
-	}
-	return printJSON(env.stdout, co)
+	return runLookup(ctx, env, args, "client-get", "client secret", func(ctx context.Context, c *polar.Client, secret string) (any, error) {
+		return c.Checkouts.ClientGet(ctx, secret)
+	})
 }
 
 // addressFlags are the billing address flags of the client commands.
