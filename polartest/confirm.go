@@ -22,12 +22,9 @@ func (h *Handler) confirm(secret string, body []byte) *reply {
 	if rep != nil {
 		return rep
 	}
-	if cs.status != client.CheckoutStatusOpen {
-		return notOpen(cs)
-	}
-	next, errs := h.applyPatch(cs, p, kindConfirm)
-	if errs != nil {
-		return validationFailed(errPolarValidation, errs)
+	next, rep := h.patchOpen(cs, p, kindConfirm)
+	if rep != nil {
+		return rep
 	}
 	t := h.totalsOf(next)
 	if errs := confirmChecks(next, t, p); errs != nil {

@@ -28,12 +28,9 @@ func (h *Handler) update(id string, body []byte) *reply {
 	}
 	now := h.now()
 	cs = h.store.refresh(cs, now)
-	if cs.status != client.CheckoutStatusOpen {
-		return notOpen(cs)
-	}
-	next, errs := h.applyPatch(cs, p, kindUpdate)
-	if errs != nil {
-		return validationFailed(errPolarValidation, errs)
+	next, rep := h.patchOpen(cs, p, kindUpdate)
+	if rep != nil {
+		return rep
 	}
 	next.modifiedAt = &now
 	h.store.replace(next)
@@ -54,17 +51,28 @@ func (h *Handler) clientUpdate(secret string, body []byte) *reply {
 	if rep != nil {
 		return rep
 	}
-	if cs.status != client.CheckoutStatusOpen {
-		return notOpen(cs)
-	}
-	next, errs := h.applyPatch(cs, p, kindClientUpdate)
-	if errs != nil {
-		return validationFailed(errPolarValidation, errs)
+	next, rep := h.patchOpen(cs, p, kindClientUpdate)
+	if rep != nil {
+		return rep
 	}
 	next.modifiedAt = &now
 	h.store.replace(next)
 	h.store.applied[OpClientUpdate]++
 	return h.publicReply(next)
+}
+
+// patchOpen applies p to an open checkout and returns the changed copy, or
+// the answer to send instead: 403 NotOpenCheckout when it is not open, 422
+// when the patch is invalid. The caller holds mu.
+func (h *Handler) patchOpen(cs *session, p patch, kind bodyKind) (*session, *reply) {
+	if cs.status != client.CheckoutStatusOpen {
+		return nil, notOpen(cs)
+	}
+	next, errs := h.applyPatch(cs, p, kind)
+	if errs != nil {
+		return nil, validationFailed(errPolarValidation, errs)
+	}
+	return next, nil
 }
 
 // parseBody reads a body of the given kind, or returns the 422.
