@@ -192,7 +192,7 @@ func (r *request) attempt(ctx context.Context, base *http.Request, send Middlewa
 		r.logEnd(ctx, attempt, 0, time.Since(start), reqErr)
 		return nil, classifyTransport(err), reqErr
 	}
-	body, readErr := readBody(resp.Body, cfg.maxResponseBytes)
+	body, readErr := readBody(resp.Body, resp.ContentLength, cfg.maxResponseBytes)
 	_ = resp.Body.Close()
 	r.logEnd(ctx, attempt, resp.StatusCode, time.Since(start), readErr)
 	if cfg.responseInto != nil {
@@ -273,8 +273,15 @@ func (r *request) setHeaders(req *http.Request, token string) {
 }
 
 // readBody reads at most limit bytes of body. Past the limit it returns
-// the first limit bytes and an error wrapping ErrResponseTooLarge.
-func readBody(body io.Reader, limit int64) ([]byte, error) {
+// the first limit bytes and an error wrapping ErrResponseTooLarge. When
+// the length is known (Content-Length, which net/http enforces) it reads
+// into one buffer of that size instead of growing one from 512 bytes.
+func readBody(body io.Reader, length, limit int64) ([]byte, error) {
+	if length >= 0 && length <= limit {
+		b := make([]byte, length)
+		n, err := io.ReadFull(body, b)
+		return b[:n], err
+	}
 	b, err := io.ReadAll(io.LimitReader(body, limit+1))
 	if err != nil {
 		return b, err
