@@ -194,6 +194,7 @@ type RateLimitError struct {
 	RetryAfter time.Duration
 }
 
+// Error describes the rate limit like the underlying *Error.
 func (e *RateLimitError) Error() string { return e.APIError.Error() }
 
 // Unwrap returns the underlying *Error.
@@ -207,6 +208,7 @@ type ValidationError struct {
 	Fields   []FieldError
 }
 
+// Error describes the failure like the underlying *Error.
 func (e *ValidationError) Error() string { return e.APIError.Error() }
 
 // Unwrap returns the underlying *Error.
@@ -222,6 +224,7 @@ type MaybeAppliedError struct {
 	Cause error
 }
 
+// Error says that the outcome is unknown, and why.
 func (e *MaybeAppliedError) Error() string {
 	return "polar: " + e.Op + ": outcome unknown, the request may have been applied: " + e.Cause.Error()
 }
@@ -238,6 +241,7 @@ type InvalidArgumentError struct {
 	Op, Arg, Reason string
 }
 
+// Error names the operation, the argument and the reason.
 func (e *InvalidArgumentError) Error() string {
 	return "polar: " + e.Op + ": invalid " + e.Arg + ": " + e.Reason
 }
@@ -254,6 +258,7 @@ type RequestError struct {
 	Err              error
 }
 
+// Error describes the failed request, without credentials.
 func (e *RequestError) Error() string {
 	msg := "polar: " + e.Op + " " + e.Method + " " + e.Path + ": " + e.Err.Error()
 	if e.Attempts > 1 {
@@ -282,6 +287,7 @@ type DecodeError struct {
 	Err  error
 }
 
+// Error describes the response that could not be decoded.
 func (e *DecodeError) Error() string {
 	return "polar: " + e.Op + " " + e.Method + " " + e.Path + ": decoding " + strconv.Itoa(e.StatusCode) + " response: " + e.Err.Error()
 }
