@@ -31,6 +31,10 @@ func opt[T any](p *T) nullable.Nullable[T] {
 
 // buildCheckout returns the token view of a session. The caller holds the
 // store's lock and has refreshed cs.
+//
+// The answers are written by renderCheckout, which must write the bytes
+// json.Marshal writes for this value (render_test.go checks it); this
+// value is what [Handler.Checkout] returns.
 func (h *Handler) buildCheckout(cs *session) client.Checkout {
 	t := h.totalsOf(cs)
 	pr := h.price(cs)
@@ -39,11 +43,11 @@ func (h *Handler) buildCheckout(cs *session) client.Checkout {
 	products := make([]client.CheckoutProduct, 0, len(cs.productIDs))
 	prices := make(map[string][]client.CheckoutProductPrice, len(cs.productIDs))
 	for _, id := range cs.productIDs {
-		p := h.catalog[id]
-		cp := h.checkoutProduct(p, h.priceOf(cs, id))
+		cp := checkoutProduct(h.catalog[id], h.checkoutPriceOf(cs, id))
 		products = append(products, cp)
 		prices[id.String()] = cp.Prices
 	}
+	price := h.checkoutPriceOf(cs, cs.productID)
 
 	c := client.Checkout{
 		ID:                       cs.id,
@@ -103,8 +107,8 @@ func (h *Handler) buildCheckout(cs *session) client.Checkout {
 		Metadata:                 client.MetadataOutputType(copyMap(cs.metadata)),
 		ExternalCustomerID:       opt(cs.externalCustomerID),
 		Products:                 products,
-		Product:                  val(h.checkoutProduct(prod, pr)),
-		ProductPrice:             val(checkoutPrice(prod, pr)),
+		Product:                  val(checkoutProduct(prod, price)),
+		ProductPrice:             val(price),
 		Prices:                   val(prices),
 		Discount:                 null[client.CheckoutDiscount](),
 		SubscriptionID:           opt(cs.subscriptionID),
@@ -116,40 +120,59 @@ func (h *Handler) buildCheckout(cs *session) client.Checkout {
 	}
 	if cs.discountID != nil {
 		if d, ok := h.discounts[*cs.discountID]; ok {
-			c.Discount = val(checkoutDiscount(d, pr.currency()))
+			c.Discount = val(h.checkoutDiscount(d, pr.currency()))
 		}
 	}
 	return c
 }
 
+// checkoutPriceOf returns the price of a product in a session as a
+// CheckoutProductPrice, from its rendered productView (built without
+// JSONMerge), with its own copy of the bytes.
+func (h *Handler) checkoutPriceOf(cs *session, id uuid.UUID) client.CheckoutProductPrice {
+	if v, err := h.productViewOf(cs, id); err == nil {
+		if out, err := priceFromJSON(v.price); err == nil {
+			return out
+		}
+	}
+	return checkoutPrice(h.catalog[id], h.priceOf(cs, id))
+}
+
+// checkoutDiscount returns the CheckoutDiscount of d in a checkout in
+// currency, from its rendering, with its own copy of the bytes.
+func (h *Handler) checkoutDiscount(d Discount, currency string) client.CheckoutDiscount {
+	if raw, err := h.discountJSON(d, currency); err == nil {
+		if out, err := discountFromJSON(raw); err == nil {
+			return out
+		}
+	}
+	key := ""
+	if d.Type == client.DiscountTypeFixed {
+		key = legacyCurrency(d, currency)
+	}
+	return checkoutDiscountIn(d, key)
+}
+
 // privateKeys are the properties of Checkout that CheckoutPublic leaves out.
 var privateKeys = []string{"metadata", "customer_metadata", "external_customer_id", "subscription_id", "trial_interval", "trial_interval_count"}
-
-// buildPublic returns the client-secret view of a session.
-func (h *Handler) buildPublic(cs *session) (client.CheckoutPublic, error) {
-	var out client.CheckoutPublic
-	err := h.convert(h.buildCheckout(cs), &out)
-	out.Organization = checkoutOrganization()
-	return out, err
-}
 
 // buildConfirmed returns the answer of a confirmation.
 func (h *Handler) buildConfirmed(cs *session, sessionToken string) (client.CheckoutPublicConfirmed, error) {
 	var out client.CheckoutPublicConfirmed
-	err := h.convert(h.buildCheckout(cs), &out)
+	raw, err := h.checkoutJSON(cs)
+	if err == nil {
+		err = convert(raw, &out)
+	}
 	out.Organization = checkoutOrganization()
 	out.Status = client.CheckoutPublicConfirmedStatusConfirmed
 	out.CustomerSessionToken = val(sessionToken)
 	return out, err
 }
 
-// convert copies the shared properties of a Checkout into a public shape
-// through JSON, so both views always agree. Explicit nulls stay explicit.
-func (h *Handler) convert(c client.Checkout, dst any) error {
-	raw, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
+// convert copies the shared properties of a Checkout (raw, as JSON) into
+// a public shape through JSON, so both views always agree. Explicit nulls
+// stay explicit.
+func convert(raw []byte, dst any) error {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return err
@@ -157,7 +180,8 @@ func (h *Handler) convert(c client.Checkout, dst any) error {
 	for _, k := range privateKeys {
 		delete(fields, k)
 	}
-	if raw, err = json.Marshal(fields); err != nil {
+	raw, err := json.Marshal(fields)
+	if err != nil {
 		return err
 	}
 	return json.Unmarshal(raw, dst)
@@ -211,7 +235,7 @@ func billingAddressFields(cs *session) client.CheckoutBillingAddressFields {
 }
 
 // checkoutProduct renders a catalogue product with the given price.
-func (h *Handler) checkoutProduct(p Product, pr Price) client.CheckoutProduct {
+func checkoutProduct(p Product, price client.CheckoutProductPrice) client.CheckoutProduct {
 	benefits := make([]client.BenefitPublic, 0, len(p.Benefits))
 	for _, b := range p.Benefits {
 		benefits = append(benefits, client.BenefitPublic{
@@ -236,7 +260,7 @@ func (h *Handler) checkoutProduct(p Product, pr Price) client.CheckoutProduct {
 		IsRecurring:            p.isRecurring(),
 		IsArchived:             p.Archived,
 		OrganizationID:         orgOf(p.OrganizationID),
-		Prices:                 []client.CheckoutProductPrice{checkoutPrice(p, pr)},
+		Prices:                 []client.CheckoutProductPrice{price},
 		Benefits:               benefits,
 		Medias:                 []client.ProductMediaFileRead{},
 	}
@@ -317,8 +341,26 @@ func checkoutPrice(p Product, pr Price) client.CheckoutProductPrice {
 	return out
 }
 
-// checkoutDiscount renders a discount in the CheckoutDiscount union.
-func checkoutDiscount(d Discount, currency string) client.CheckoutDiscount {
+// legacyCurrency returns the currency of the deprecated single amount of
+// a fixed discount in a checkout in currency: that one if the discount
+// has it, else its first currency.
+func legacyCurrency(d Discount, currency string) string {
+	if _, ok := d.Amounts[currency]; ok {
+		return currency
+	}
+	keys := make([]string, 0, len(d.Amounts))
+	for k := range d.Amounts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys[0]
+}
+
+// checkoutDiscountIn renders a discount in the CheckoutDiscount union;
+// legacy is the currency of a fixed discount's single amount (see
+// legacyCurrency). The union setters only fail on values that cannot be
+// marshalled, which these never are.
+func checkoutDiscountIn(d Discount, legacy string) client.CheckoutDiscount {
 	var out client.CheckoutDiscount
 	code := null[string]()
 	if d.Code != "" {
@@ -330,27 +372,16 @@ func checkoutDiscount(d Discount, currency string) client.CheckoutDiscount {
 		for k, v := range d.Amounts {
 			amounts[k] = v
 		}
-		// The deprecated single amount: the checkout's currency if the
-		// discount has it, else its first currency.
-		legacyCurrency := currency
-		if _, ok := amounts[currency]; !ok {
-			keys := make([]string, 0, len(amounts))
-			for k := range amounts {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			legacyCurrency = keys[0]
-		}
 		if repeating {
 			_ = out.FromCheckoutDiscountFixedRepeatDuration(client.CheckoutDiscountFixedRepeatDuration{
 				Duration: d.Duration, DurationInMonths: d.DurationInMonths, Type: d.Type,
-				Amount: amounts[legacyCurrency], Currency: legacyCurrency, Amounts: amounts,
+				Amount: amounts[legacy], Currency: legacy, Amounts: amounts,
 				ID: d.ID, Name: d.Name, Code: code,
 			})
 		} else {
 			_ = out.FromCheckoutDiscountFixedOnceForeverDuration(client.CheckoutDiscountFixedOnceForeverDuration{
 				Duration: d.Duration, Type: d.Type,
-				Amount: amounts[legacyCurrency], Currency: legacyCurrency, Amounts: amounts,
+				Amount: amounts[legacy], Currency: legacy, Amounts: amounts,
 				ID: d.ID, Name: d.Name, Code: code,
 			})
 		}

@@ -86,9 +86,10 @@ func (h *Handler) create(body []byte, origin string) *reply {
 			next.requireBillingAddress = true
 		}
 	}
+	next.adHocViews = h.renderAdHoc(next.adHoc)
 	h.store.put(next)
 	h.store.applied[OpCreate]++
-	return jsonReply(http.StatusCreated, h.buildCheckout(next))
+	return h.checkoutReply(http.StatusCreated, next)
 }
 
 // checkProducts applies Polar's rules to the products of a create: each

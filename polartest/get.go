@@ -20,7 +20,7 @@ func (h *Handler) get(id string) *reply {
 		return resourceNotFound()
 	}
 	cs = h.store.refresh(cs, h.now())
-	return jsonReply(http.StatusOK, h.buildCheckout(cs))
+	return h.checkoutReply(http.StatusOK, cs)
 }
 
 // clientGet answers GET /v1/checkouts/client/{client_secret}.
@@ -51,9 +51,9 @@ func (h *Handler) bySecret(secret string, now time.Time) (*session, *reply) {
 
 // publicReply answers with the public view of cs.
 func (h *Handler) publicReply(cs *session) *reply {
-	out, err := h.buildPublic(cs)
+	body, err := h.publicJSON(cs)
 	if err != nil {
 		return internalError()
 	}
-	return jsonReply(http.StatusOK, out)
+	return rawReply(http.StatusOK, body)
 }

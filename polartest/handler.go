@@ -48,6 +48,12 @@ type Handler struct {
 	discounts map[uuid.UUID]Discount
 	codes     map[string]uuid.UUID // upper-case code → discount
 	faults    faultQueue
+
+	// The catalogue rendered once, as the answers show it (render.go):
+	// each product at its price, and each discount by the currency of its
+	// single amount ("" for a percentage).
+	productViews  map[uuid.UUID]*productView
+	discountViews map[uuid.UUID]map[string][]byte
 }
 
 // NewHandler returns a Handler with the fixtures (see [Fixtures]) and the
@@ -80,6 +86,7 @@ func NewHandler(opts ...Option) *Handler {
 			h.codes[strings.ToUpper(d.Code)] = d.ID
 		}
 	}
+	h.renderCatalog()
 	return h
 }
 

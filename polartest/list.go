@@ -50,18 +50,38 @@ func (h *Handler) list(q url.Values) *reply {
 	limit := min(lq.limit, maxPageLimit)
 	total := int64(len(matched))
 	maxPage := (total + limit - 1) / limit
-	items := []client.Checkout{}
+	var page []*session
 	if lq.page-1 < maxPage {
 		start := (lq.page - 1) * limit
 		end := min(start+limit, total)
-		for _, cs := range matched[start:end] {
-			items = append(items, h.buildCheckout(cs))
-		}
+		page = matched[start:end]
 	}
-	return jsonReply(http.StatusOK, client.ListResourceCheckout{
-		Items:      items,
-		Pagination: client.Pagination{TotalCount: int(total), MaxPage: int(maxPage)},
-	})
+	// A ListResourceCheckout as json.Marshal writes it, with the items'
+	// answers (cached, see checkoutJSON) spliced in.
+	items := make([][]byte, len(page))
+	size := 64
+	for i, cs := range page {
+		b, err := h.checkoutJSON(cs)
+		if err != nil {
+			return internalError()
+		}
+		items[i] = b
+		size += len(b) + 1
+	}
+	body := make([]byte, 0, size)
+	body = append(body, `{"items":[`...)
+	for i, b := range items {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, b...)
+	}
+	body = append(body, `],"pagination":{"max_page":`...)
+	body = strconv.AppendInt(body, maxPage, 10)
+	body = append(body, `,"total_count":`...)
+	body = strconv.AppendInt(body, total, 10)
+	body = append(body, `}}`...)
+	return rawReply(http.StatusOK, body)
 }
 
 // matches applies the filters of a list request.

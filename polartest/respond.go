@@ -26,6 +26,23 @@ func jsonReply(status int, v any) *reply {
 	return &reply{status: status, header: h, body: body}
 }
 
+// rawReply answers with body, JSON already encoded. body is not copied:
+// it must not be modified afterwards.
+func rawReply(status int, body []byte) *reply {
+	h := make(http.Header)
+	h.Set("Content-Type", "application/json")
+	return &reply{status: status, header: h, body: body}
+}
+
+// checkoutReply answers with the token view of cs.
+func (h *Handler) checkoutReply(status int, cs *session) *reply {
+	body, err := h.checkoutJSON(cs)
+	if err != nil {
+		return internalError()
+	}
+	return rawReply(status, body)
+}
+
 // errorBody is Polar's error envelope.
 type errorBody struct {
 	Error  string `json:"error,omitempty"`

@@ -64,6 +64,13 @@ type session struct {
 	intentStatus string     // "", "processing" or "succeeded"
 	settleAt     *time.Time // when a confirmed checkout succeeds
 	confirms     int        // confirmations applied
+
+	// adHocViews holds the rendered products of the ad-hoc prices, made
+	// once by create (see productView); never changed afterwards.
+	adHocViews map[uuid.UUID]*productView
+	// version identifies this state among all the states the store
+	// holds or held; store.put and store.replace set it.
+	version uint64
 }
 
 // store holds the sessions and the counters. Every field is guarded by mu.
@@ -78,6 +85,26 @@ type store struct {
 	requests   map[Op]int
 	applied    map[Op]int
 	rateLimits *confirmLimiter
+
+	// version is the last version given to a stored session.
+	version uint64
+	// bodies caches the JSON answers of the stored version of each
+	// session (see bodiesOf).
+	bodies map[uuid.UUID]*cachedBodies
+}
+
+// cachedBodies are the JSON answers showing one version of a session,
+// rendered on first use. A stored session never changes (a change stores
+// a new version), and what else the answers depend on (the catalogue, the
+// configuration) is fixed when the Handler is made, so they stay right
+// until the version is replaced. Time does not enter them: the
+// transitions it causes (expiry, settlement) are made by store.refresh,
+// which stores a new version, before an answer is built. The byte slices
+// are shared by every reply and must never be modified.
+type cachedBodies struct {
+	version  uint64
+	checkout []byte // the token view: Checkout
+	public   []byte // the client-secret view: CheckoutPublic
 }
 
 func newStore() *store {
@@ -97,20 +124,46 @@ func (s *store) resetLocked() {
 	s.requests = make(map[Op]int)
 	s.applied = make(map[Op]int)
 	s.rateLimits = newConfirmLimiter()
+	s.bodies = make(map[uuid.UUID]*cachedBodies)
 }
 
 // put stores a new session; the caller holds mu.
 func (s *store) put(cs *session) {
 	s.nextSeq++
 	cs.seq = s.nextSeq
+	s.stamp(cs)
 	s.byID[cs.id] = cs
 	s.bySecret[cs.clientSecret] = cs
 }
 
 // replace swaps in the new state of an existing session; the caller holds mu.
 func (s *store) replace(cs *session) {
+	s.stamp(cs)
 	s.byID[cs.id] = cs
 	s.bySecret[cs.clientSecret] = cs
+}
+
+// stamp gives cs a new version, which invalidates the cached answers of
+// the version it replaces; the caller holds mu.
+func (s *store) stamp(cs *session) {
+	s.version++
+	cs.version = s.version
+}
+
+// bodiesOf returns the cached answers of cs, to read or fill, when cs is
+// the stored version of its session; nil for any other value (a copy
+// being changed, an old version), which must be rendered afresh. The
+// caller holds mu.
+func (s *store) bodiesOf(cs *session) *cachedBodies {
+	if cs.version == 0 || s.byID[cs.id] != cs {
+		return nil
+	}
+	b := s.bodies[cs.id]
+	if b == nil || b.version != cs.version {
+		b = &cachedBodies{version: cs.version}
+		s.bodies[cs.id] = b
+	}
+	return b
 }
 
 // refresh applies the transitions that happen with time: an open session

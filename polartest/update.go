@@ -35,7 +35,7 @@ func (h *Handler) update(id string, body []byte) *reply {
 	next.modifiedAt = &now
 	h.store.replace(next)
 	h.store.applied[OpUpdate]++
-	return jsonReply(http.StatusOK, h.buildCheckout(next))
+	return h.checkoutReply(http.StatusOK, next)
 }
 
 // clientUpdate answers PATCH /v1/checkouts/client/{client_secret}.

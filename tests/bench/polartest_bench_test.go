@@ -80,7 +80,7 @@ func runPolartest(b *testing.B, cases []polartestCase) {
 // end, in process, driven through the wrapper from many goroutines with
 // GOMAXPROCS=2: Get and Update (the tri-state body of BenchmarkUpdate) of
 // one open checkout. The client's work (building requests, decoding the
-// 10 KB answer into the generated model) shares the two cores with the
+// 4.6 KB answer into the generated model) shares the two cores with the
 // server; BenchmarkPolartestServer leaves most of it out.
 func BenchmarkPolartest(b *testing.B) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
