@@ -76,10 +76,11 @@ func (r *request) send(ctx context.Context) (*response, error) {
 	}
 	// Keep the configured token out of errors even on operations that do
 	// not send it: a server or proxy may still echo it.
-	for _, secret := range [...]string{token, cfg.token} {
-		if secret != "" {
-			r.redact = append(r.redact, secret)
-		}
+	if token != "" {
+		r.redact = append(r.redact, token)
+	}
+	if cfg.token != "" && cfg.token != token {
+		r.redact = append(r.redact, cfg.token)
 	}
 	base, err := r.build(cfg.server)
 	if err != nil {
