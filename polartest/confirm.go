@@ -2,6 +2,7 @@ package polartest
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gopolar/checkouts/client"
 )
@@ -11,21 +12,12 @@ import (
 // checked; the payment is decided by the test confirmation token. A
 // failure of any kind leaves the checkout exactly as it was.
 func (h *Handler) confirm(secret string, body []byte) *reply {
-	p, rep := parseBody(body, kindConfirm)
-	if rep != nil {
-		return rep
-	}
-	h.store.mu.Lock()
-	defer h.store.mu.Unlock()
-	now := h.now()
-	cs, rep := h.bySecret(secret, now)
-	if rep != nil {
-		return rep
-	}
-	next, rep := h.patchOpen(cs, p, kindConfirm)
-	if rep != nil {
-		return rep
-	}
+	return h.patchBySecret(secret, body, kindConfirm, h.confirmPatched)
+}
+
+// confirmPatched confirms next, the checkout with the body's changes
+// applied. The caller holds mu.
+func (h *Handler) confirmPatched(next *session, p patch, now time.Time) *reply {
 	t := h.totalsOf(next)
 	if errs := confirmChecks(next, t, p); errs != nil {
 		return validationFailed(errPolarValidation, errs)

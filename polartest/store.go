@@ -255,17 +255,24 @@ func (h *Handler) CheckoutCount() int {
 // time and an open checkout turns expired, so the client-secret operations
 // answer 410. It reports whether the checkout exists.
 func (h *Handler) Expire(id string) bool {
+	return h.changeByID(id, func(next *session, now time.Time) {
+		next.expiresAt = now
+		h.store.replace(next)
+		h.store.refresh(next, now)
+	})
+}
+
+// changeByID lets change edit a copy of the checkout id under the store's
+// lock (change stores it). It reports whether the checkout exists.
+func (h *Handler) changeByID(id string, change func(next *session, now time.Time)) bool {
 	h.store.mu.Lock()
 	defer h.store.mu.Unlock()
 	cs := h.lookupID(id)
 	if cs == nil {
 		return false
 	}
-	now := h.now()
 	next := *cs
-	next.expiresAt = now
-	h.store.replace(&next)
-	h.store.refresh(&next, now)
+	change(&next, h.now())
 	return true
 }
 
@@ -275,22 +282,15 @@ func (h *Handler) Expire(id string) bool {
 // against values Polar may add. A pending settlement is dropped. It
 // reports whether the checkout exists.
 func (h *Handler) SetStatus(id string, status client.CheckoutStatus) bool {
-	h.store.mu.Lock()
-	defer h.store.mu.Unlock()
-	cs := h.lookupID(id)
-	if cs == nil {
-		return false
-	}
-	now := h.now()
-	next := *cs
-	next.status = status
-	next.settleAt = nil
-	if status == client.CheckoutStatusSucceeded && cs.intentStatus != "" {
-		next.intentStatus = "succeeded"
-	}
-	next.modifiedAt = &now
-	h.store.replace(&next)
-	return true
+	return h.changeByID(id, func(next *session, now time.Time) {
+		next.status = status
+		next.settleAt = nil
+		if status == client.CheckoutStatusSucceeded && next.intentStatus != "" {
+			next.intentStatus = "succeeded"
+		}
+		next.modifiedAt = &now
+		h.store.replace(next)
+	})
 }
 
 // Reset forgets every checkout, customer, counter, rate limit and queued

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -40,7 +41,20 @@ func (h *Handler) update(id string, body []byte) *reply {
 
 // clientUpdate answers PATCH /v1/checkouts/client/{client_secret}.
 func (h *Handler) clientUpdate(secret string, body []byte) *reply {
-	p, rep := parseBody(body, kindClientUpdate)
+	return h.patchBySecret(secret, body, kindClientUpdate, func(next *session, _ patch, now time.Time) *reply {
+		next.modifiedAt = &now
+		h.store.replace(next)
+		h.store.applied[OpClientUpdate]++
+		return h.publicReply(next)
+	})
+}
+
+// patchBySecret runs the common part of the client-secret mutations: it
+// reads the body, finds the checkout by its secret (404, 410), applies the
+// body's changes to a copy if it is open (403, 422), and hands the copy to
+// apply, all under the store's lock.
+func (h *Handler) patchBySecret(secret string, body []byte, kind bodyKind, apply func(next *session, p patch, now time.Time) *reply) *reply {
+	p, rep := parseBody(body, kind)
 	if rep != nil {
 		return rep
 	}
@@ -51,14 +65,11 @@ func (h *Handler) clientUpdate(secret string, body []byte) *reply {
 	if rep != nil {
 		return rep
 	}
-	next, rep := h.patchOpen(cs, p, kindClientUpdate)
+	next, rep := h.patchOpen(cs, p, kind)
 	if rep != nil {
 		return rep
 	}
-	next.modifiedAt = &now
-	h.store.replace(next)
-	h.store.applied[OpClientUpdate]++
-	return h.publicReply(next)
+	return apply(next, p, now)
 }
 
 // patchOpen applies p to an open checkout and returns the changed copy, or
