@@ -17,7 +17,7 @@ type Client struct {
 	cfg *config
 
 	pagingOnce    sync.Once
-	pagingLimiter *rateLimiter
+	pagingLimiter *limiter
 
 	// Checkouts holds the seven checkout-session operations.
 	Checkouts *CheckoutsService

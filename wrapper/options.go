@@ -42,7 +42,7 @@ type config struct {
 	doer             Doer
 	retry            RetryPolicy
 	budget           *retryBudget
-	limiter          *rateLimiter
+	limiter          *limiter
 	logger           *slog.Logger
 	middleware       []Middleware
 	userAgent        string
@@ -282,22 +282,41 @@ func WithResponseInto(dst **http.Response) Option {
 }
 
 // WithRateLimit keeps the client at or below perMinute requests per minute
-// (every attempt counts), waiting before a request when needed. Polar
+// (every attempt counts), waiting before a request when needed. It is a
+// shortcut for WithRateLimiter with a [LocalRateLimiter] of burst 1. Polar
 // allows 500 per minute in production and 100 in the sandbox per
-// organization. Off by default for single calls; iterators with look-ahead
-// use a default below Polar's limit (see [WithLookahead]).
+// organization; to share that limit between processes use
+// [WithRateLimiter] with a limiter they all reach. Off by default for
+// single calls; iterators with look-ahead use a default below Polar's
+// limit (see [WithLookahead]).
 //
 // The limit belongs to the Option value: every client or call it is passed
 // to shares it. As a call option of [CheckoutsService.All] or
 // [CheckoutsService.Pages] it therefore holds across all the pages of the
 // walk.
 func WithRateLimit(perMinute int) Option {
-	if perMinute <= 0 {
-		return func(*config) error { return errors.New("polar: WithRateLimit: must be positive") }
+	l, err := NewRateLimiter(perMinute, 1)
+	if err != nil {
+		return func(*config) error { return fmt.Errorf("polar: WithRateLimit: must be positive: %w", ErrInvalidArgument) }
 	}
-	limiter := newRateLimiter(perMinute, time.Now)
+	return WithRateLimiter(l)
+}
+
+// WithRateLimiter makes every attempt wait for l before it is sent, and
+// holds every caller of l after a 429 with Retry-After (through
+// [RateLimitHolder] if l implements it). A caller whose context ends while
+// it waits returns with the context's error; l decides whether its slot is
+// given back ([LocalRateLimiter] and golang.org/x/time/rate do).
+//
+// Like WithRateLimit, the limit belongs to the Option value: clients and
+// calls given the same Option share its hold.
+func WithRateLimiter(l RateLimiter) Option {
+	if l == nil {
+		return func(*config) error { return errNilRateLimiter }
+	}
+	shared := newLimiter(l)
 	return func(c *config) error {
-		c.limiter = limiter
+		c.limiter = shared
 		return nil
 	}
 }

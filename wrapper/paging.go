@@ -209,19 +209,19 @@ func (s *CheckoutsService) pagesAhead(ctx context.Context, p ListParams, start, 
 
 // lookaheadLimiter returns the client's rate limiter for look-ahead
 // paging, created on first use.
-func (c *Client) lookaheadLimiter() *rateLimiter {
+func (c *Client) lookaheadLimiter() *limiter {
 	c.pagingOnce.Do(func() {
 		rpm := lookaheadRPM
 		if c.cfg.serverKind == Sandbox {
 			rpm = lookaheadSandboxRPM
 		}
-		c.pagingLimiter = newRateLimiter(rpm, time.Now)
+		c.pagingLimiter = newLimiter(newLocalRateLimiter(rpm, 1, time.Now))
 	})
 	return c.pagingLimiter
 }
 
 // withLimiter sets the rate limiter of one call.
-func withLimiter(l *rateLimiter) Option {
+func withLimiter(l *limiter) Option {
 	return func(c *config) error {
 		c.limiter = l
 		return nil

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	polar "github.com/gopolar/checkouts/wrapper"
 )
@@ -179,22 +180,18 @@ func TestAll_callRateLimitHoldsAcrossPages(t *testing.T) {
 	for _, ahead := range []int{0, 2} {
 		t.Run(fmt.Sprintf("lookahead %d", ahead), func(t *testing.T) {
 			t.Parallel()
-			c, mux, sl := setup(t)
+			c, mux, _ := setup(t)
 			mux.Handle("/v1/checkouts/{$}", &pager{total: 50})
-			// One request a minute: every page after the first must wait.
-			for _, err := range c.Checkouts.All(t.Context(), &polar.ListParams{Limit: polar.Ptr(10)}, polar.WithLookahead(ahead), polar.WithRateLimit(1)) {
+			// 600 a minute: one request every 100 ms, so five pages take at
+			// least 400 ms if, and only if, they share one limiter.
+			start := time.Now()
+			for _, err := range c.Checkouts.All(t.Context(), &polar.ListParams{Limit: polar.Ptr(10)}, polar.WithLookahead(ahead), polar.WithRateLimit(600)) {
 				if err != nil {
 					t.Fatalf("All: %v", err)
 				}
 			}
-			waited := 0
-			for _, d := range sl.all() {
-				if d > 0 {
-					waited++
-				}
-			}
-			if waited != 4 {
-				t.Errorf("%d of 5 pages waited for the rate limit, want 4 (waits %v)", waited, sl.all())
+			if took := time.Since(start); took < 400*time.Millisecond {
+				t.Errorf("5 pages took %s, want at least 400ms: the pages did not share one limiter", took)
 			}
 		})
 	}

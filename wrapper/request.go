@@ -94,7 +94,7 @@ func (r *request) send(ctx context.Context) (*response, error) {
 
 	retries, spent := 0, 0
 	for attempt := 1; ; attempt++ {
-		if err := cfg.limiter.wait(ctx, cfg.sleep); err != nil {
+		if err := cfg.limiter.wait(ctx); err != nil {
 			return nil, r.canceled(err, nil)
 		}
 		resp, kind, err := r.attempt(ctx, base, send, attempt)
@@ -104,6 +104,7 @@ func (r *request) send(ctx context.Context) (*response, error) {
 			cfg.budget.refund(max(spent, successRefund))
 			return resp, nil
 		}
+		r.holdLimiter(err)
 		if ctx.Err() != nil {
 			// The caller gave up. For a POST that may have gone out, the
 			// outcome is unknown; say so instead of hiding it.
@@ -138,6 +139,18 @@ func (r *request) send(ctx context.Context) (*response, error) {
 			return nil, r.canceled(serr, err)
 		}
 		retries++
+	}
+}
+
+// holdLimiter holds every caller of the rate limiter after a 429 that says
+// how long to wait: Polar's limit is per organization, so the other callers
+// would meet the same 429.
+func (r *request) holdLimiter(err error) {
+	if r.cfg.limiter == nil {
+		return
+	}
+	if apiErr, ok := asAPIError(err); ok && apiErr.StatusCode == http.StatusTooManyRequests && apiErr.RetryAfter > 0 {
+		r.cfg.limiter.hold(time.Now().Add(apiErr.RetryAfter))
 	}
 }
 
