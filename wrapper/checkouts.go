@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"reflect"
 
 	"github.com/gopolar/checkouts/client"
 )
@@ -43,6 +44,9 @@ const (
 func (s *CheckoutsService) Create(ctx context.Context, body *CheckoutCreate, opts ...Option) (*Checkout, error) {
 	if body == nil {
 		return nil, &InvalidArgumentError{Op: opCreate, Arg: "body", Reason: "nil"}
+	}
+	if err := checkUTF8(opCreate, "body", body); err != nil {
+		return nil, err
 	}
 	r, err := s.newRequest(opCreate, http.MethodPost, pathCollection, authRequired, unsafePost, opts, func(server string) (*http.Request, error) {
 		return client.NewCreateCheckoutRequest(server, *body)
@@ -90,6 +94,9 @@ func (s *CheckoutsService) Update(ctx context.Context, id string, body *Checkout
 	if body == nil {
 		return nil, &InvalidArgumentError{Op: opUpdate, Arg: "body", Reason: "nil"}
 	}
+	if err := checkUTF8(opUpdate, "body", body); err != nil {
+		return nil, err
+	}
 	r, err := s.newRequest(opUpdate, http.MethodPatch, pathCollection+uid.String(), authRequired, idempotent, opts, func(server string) (*http.Request, error) {
 		return client.NewUpdateCheckoutRequest(server, uid, *body)
 	})
@@ -127,6 +134,9 @@ func (s *CheckoutsService) ClientUpdate(ctx context.Context, clientSecret string
 	if body == nil {
 		return nil, &InvalidArgumentError{Op: opClientUpdate, Arg: "body", Reason: "nil"}
 	}
+	if err := checkUTF8(opClientUpdate, "body", body); err != nil {
+		return nil, err
+	}
 	r, err := s.newRequest(opClientUpdate, http.MethodPatch, pathClient, authNever, idempotent, opts, func(server string) (*http.Request, error) {
 		return client.NewClientUpdateCheckoutRequest(server, clientSecret, *body)
 	})
@@ -155,13 +165,25 @@ func sendDecode[T any](ctx context.Context, r *request) (*T, error) {
 	return decode[T](r, resp)
 }
 
-// decode reads a 2xx body into a T, keeping the status on failure.
+// decode reads a 2xx body into a T, keeping the status on failure. A
+// body that decodes but is not a T (not an object, or without a required
+// property) fails too: see shape.go.
 func decode[T any](r *request, resp *response) (*T, error) {
 	v := new(T)
 	if err := json.Unmarshal(resp.body, v); err != nil {
-		return nil, &DecodeError{Op: r.op, Method: r.method, Path: r.path, StatusCode: resp.status, Body: excerpt(resp.body), Err: err}
+		return nil, r.decodeError(resp, r.redact.redactDecodeError(err))
+	}
+	if err := checkShape(resp.body, shapeOf(reflect.TypeFor[T]())); err != nil {
+		return nil, r.decodeError(resp, err) // names only the model's properties
 	}
 	return v, nil
+}
+
+// decodeError reports a 2xx body that could not be read as the model,
+// with a cleaned excerpt of the body.
+func (r *request) decodeError(resp *response, cause error) *DecodeError {
+	return &DecodeError{Op: r.op, Method: r.method, Path: r.path, StatusCode: resp.status,
+		Body: r.redact.excerpt(resp.body), Err: cause}
 }
 
 // maybeApplied turns the ambiguous failure of an unsafe POST into a

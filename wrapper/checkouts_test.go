@@ -189,7 +189,7 @@ func TestCheckoutsService_ClientConfirm_tokenOnlyIfConfigured(t *testing.T) {
 				testMethod(t, r, http.MethodPost)
 				testSDKHeaders(t, r, tt.wantAuth)
 				testJSONBody(t, r, `{"confirmation_token_id":"ctoken_1"}`)
-				writeJSON(w, http.StatusOK, `{"id":"`+testID+`","status":"confirmed","customer_session_token":"polar_cst_x"}`)
+				writeJSON(w, http.StatusOK, fixture("checkout_public_confirmed.json", map[string]any{"id": testID, "status": "confirmed", "customer_session_token": "polar_cst_x"}))
 			})
 			got, err := c.Checkouts.ClientConfirm(t.Context(), testSecret, &polar.CheckoutConfirmStripe{ConfirmationTokenID: polar.Value("ctoken_1")})
 			if err != nil {

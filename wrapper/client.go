@@ -2,7 +2,7 @@ package polar
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -80,15 +80,65 @@ func newTransport() http.RoundTripper {
 	return http.DefaultTransport
 }
 
-// checkRedirect is the redirect policy of the default HTTP client: Go's
-// (at most 10 redirects, Authorization dropped on another host), and no
-// Referer, which would carry the previous URL and with it a client secret.
+// maxRedirects is how many redirects a request may follow, as in net/http.
+const maxRedirects = 10
+
+// checkRedirect is the redirect policy of the default HTTP client: at
+// most 10 redirects, none that would carry credentials to another host or
+// over plain http, and no Referer (it would carry the previous URL and
+// with it a client secret).
 func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	return guardRedirect(req, via)
+}
+
+// guardRedirect refuses a redirect that downgrades https to http or
+// changes the host while the request carries credentials (the access
+// token, or a client secret in the path), and removes the Referer.
+func guardRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) == 0 {
+		return nil
+	}
+	first, prev := via[0], via[len(via)-1]
+	if carriesCredentials(first) {
+		switch {
+		case prev.URL.Scheme == "https" && req.URL.Scheme != "https":
+			return fmt.Errorf("%w: from https to %s", ErrRedirectRefused, req.URL.Scheme)
+		case !strings.EqualFold(req.URL.Host, first.URL.Host):
+			return fmt.Errorf("%w: to another host", ErrRedirectRefused)
+		}
 	}
 	req.Header.Del("Referer")
 	return nil
+}
+
+// carriesCredentials reports whether req holds the access token or a
+// client secret.
+func carriesCredentials(req *http.Request) bool {
+	return req.Header.Get("Authorization") != "" || strings.Contains(req.URL.Path, "/checkouts/client/")
+}
+
+// withRedirectGuard returns a copy of hc (sharing its transport, jar and
+// timeout) whose redirects also pass guardRedirect, before hc's own
+// policy (or net/http's default of 10 redirects when it has none).
+func withRedirectGuard(hc *http.Client) *http.Client {
+	cp := *hc
+	own := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := guardRedirect(req, via); err != nil {
+			return err
+		}
+		if own != nil {
+			return own(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+	return &cp
 }
 
 // discardLogger is the default: it drops every record without formatting it.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gopolar/checkouts/client"
 )
@@ -39,6 +40,9 @@ func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret strin
 	if body == nil {
 		return nil, &InvalidArgumentError{Op: opClientConfirm, Arg: "body", Reason: "nil"}
 	}
+	if err := checkUTF8(opClientConfirm, "body", body); err != nil {
+		return nil, err
+	}
 	r, err := s.newRequest(opClientConfirm, http.MethodPost, pathConfirm, authOptional, unsafePost, opts, func(server string) (*http.Request, error) {
 		return client.NewClientConfirmCheckoutRequest(server, clientSecret, *body)
 	})
@@ -53,7 +57,7 @@ func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret strin
 		defer cancel()
 	}
 
-	var ambiguousCause error // set once an attempt may have landed
+	var landed error // the cause, once an attempt may have landed
 	for sent := 1; ; sent++ {
 		resp, err := r.send(ctx)
 		if err == nil {
@@ -61,14 +65,15 @@ func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret strin
 			if derr == nil {
 				return out, nil
 			}
-			err = &ambiguousError{err: derr}
+			err = &ambiguousError{err: derr} // a 2xx from someone: Polar may have confirmed
 		}
 		var amb *ambiguousError
 		switch {
 		case errors.As(err, &amb):
-			ambiguousCause = amb.err
-		case ambiguousCause != nil && (errors.Is(err, ErrCheckoutNotOpen) || errors.Is(err, ErrCheckoutLocked)):
-			// Our earlier attempt landed, or is still being processed.
+			landed = amb.err
+		case seenBefore(err) && (landed != nil || sentBefore(err)):
+			// An earlier attempt of ours may be what closed or locked the
+			// session: read it instead of reporting a failure.
 		default:
 			return nil, err
 		}
@@ -80,22 +85,51 @@ func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret strin
 			if errors.Is(gerr, ErrCheckoutExpired) {
 				return nil, gerr
 			}
-			return nil, &MaybeAppliedError{Op: opClientConfirm, Cause: fmt.Errorf("%w; reading the session to reconcile also failed: %w", ambiguousCause, gerr)}
+			return nil, &MaybeAppliedError{Op: opClientConfirm, Cause: fmt.Errorf("%w; reading the session to reconcile also failed: %w", orErr(landed, err), gerr)}
 		}
 		switch state.Status {
 		case CheckoutStatusConfirmed, CheckoutStatusSucceeded:
 			return confirmedFromPublic(state)
 		case CheckoutStatusFailed:
-			return nil, fmt.Errorf("polar: %s: the session failed (found by reading it after: %w): %w", opClientConfirm, ambiguousCause, ErrPaymentFailed)
+			return nil, fmt.Errorf("polar: %s: the session failed (found by reading it after: %w): %w", opClientConfirm, orErr(landed, err), ErrPaymentFailed)
 		case CheckoutStatusExpired:
-			return nil, fmt.Errorf("polar: %s: the session expired (found by reading it after: %w): %w", opClientConfirm, ambiguousCause, ErrCheckoutExpired)
+			return nil, fmt.Errorf("polar: %s: the session expired (found by reading it after: %w): %w", opClientConfirm, orErr(landed, err), ErrCheckoutExpired)
 		case CheckoutStatusOpen:
-			if sent < 2 && !errors.Is(err, ErrCheckoutLocked) {
+			switch {
+			case landed == nil:
+				return nil, err // nothing of ours can have landed: the answer stands
+			case sent < 2 && !errors.Is(err, ErrCheckoutLocked):
 				continue // provably not confirmed yet: send it once more
 			}
 		}
-		return nil, &MaybeAppliedError{Op: opClientConfirm, Cause: fmt.Errorf("session is %q after: %w", state.Status, ambiguousCause)}
+		return nil, &MaybeAppliedError{Op: opClientConfirm, Cause: fmt.Errorf("session is %q after: %w", state.Status, orErr(landed, err))}
 	}
+}
+
+// seenBefore reports whether a confirmation's answer says that the session
+// was already being or been confirmed: NotOpenCheckout, an
+// AlreadyConfirmed… code, or CheckoutLocked.
+func seenBefore(err error) bool {
+	if errors.Is(err, ErrCheckoutNotOpen) || errors.Is(err, ErrCheckoutLocked) {
+		return true
+	}
+	apiErr, ok := asAPIError(err)
+	return ok && strings.HasPrefix(apiErr.Code, "AlreadyConfirmed")
+}
+
+// sentBefore reports whether the answer came to a resend, so that an
+// earlier attempt reached the server too.
+func sentBefore(err error) bool {
+	apiErr, ok := asAPIError(err)
+	return ok && apiErr.Attempts > 1
+}
+
+// orErr returns first if it is set, else second.
+func orErr(first, second error) error {
+	if first != nil {
+		return first
+	}
+	return second
 }
 
 // confirmedFromPublic presents a session read back after an ambiguous

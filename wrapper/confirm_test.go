@@ -53,7 +53,7 @@ func (s *confirmServer) confirm(w http.ResponseWriter, r *http.Request) {
 		s.apply++
 	}
 	s.mu.Unlock()
-	confirmed := `{"id":"` + testID + `","status":"confirmed","customer_session_token":"polar_cst_x"}`
+	confirmed := fixture("checkout_public_confirmed.json", map[string]any{"id": testID, "status": "confirmed", "client_secret": testSecret, "customer_session_token": "polar_cst_x"})
 	switch step {
 	case applyOK:
 		writeJSON(w, http.StatusOK, confirmed)
@@ -86,7 +86,7 @@ func (s *confirmServer) read(w http.ResponseWriter, r *http.Request) {
 	if s.get != nil && s.get(w) {
 		return
 	}
-	writeJSON(w, http.StatusOK, `{"id":"`+testID+`","status":"`+state+`","client_secret":"`+testSecret+`"}`)
+	writeJSON(w, http.StatusOK, publicWithStatus(state))
 }
 
 func TestClientConfirm_neverConfirmsTwice(t *testing.T) {
@@ -107,7 +107,7 @@ func TestClientConfirm_neverConfirmsTwice(t *testing.T) {
 		{"applied, answer cut short: read back", []confirmStep{applyTruncated}, "open", false, 1, 1, nil, "confirmed"},
 		{"reset before applying: still open, sent once more", []confirmStep{resetNoApply, applyOK}, "open", false, 2, 1, nil, "confirmed"},
 		{"502 twice: sent twice at most, then unknown", []confirmStep{fail502NoApply}, "open", false, 2, 2, polar.ErrMaybeApplied, ""},
-		{"503 is retried as not applied", []confirmStep{fail503NoApply, applyOK}, "open", false, 2, 0, nil, "confirmed"},
+		{"503 may come after forwarding: read back open, sent once more", []confirmStep{fail503NoApply, applyOK}, "open", false, 2, 1, nil, "confirmed"},
 		{"409 locked is returned as is", []confirmStep{lockedNoApply}, "open", false, 1, 0, polar.ErrCheckoutLocked, ""},
 		{"declined", []confirmStep{declineNoApply}, "open", false, 1, 0, polar.ErrPaymentFailed, ""},
 		{"already confirmed before: a plain NotOpenCheckout", []confirmStep{applyOK}, "succeeded", false, 1, 0, polar.ErrCheckoutNotOpen, ""},
@@ -160,7 +160,7 @@ func TestClientConfirm_failedAfterAmbiguousAttempt(t *testing.T) {
 	c, mux, _ := setup(t)
 	fs := &confirmServer{t: t, state: "open", steps: []confirmStep{resetNoApply}}
 	fs.get = func(w http.ResponseWriter) bool {
-		writeJSON(w, http.StatusOK, `{"id":"`+testID+`","status":"failed","client_secret":"`+testSecret+`"}`)
+		writeJSON(w, http.StatusOK, publicWithStatus("failed"))
 		return true
 	}
 	mux.HandleFunc("POST /v1/checkouts/client/{secret}/confirm", fs.confirm)
@@ -185,7 +185,7 @@ func TestClientConfirm_notOpenAfterAmbiguousAttempt(t *testing.T) {
 			return false
 		}
 		first = false
-		writeJSON(w, http.StatusOK, `{"id":"`+testID+`","status":"open","client_secret":"`+testSecret+`"}`)
+		writeJSON(w, http.StatusOK, publicWithStatus("open"))
 		fs.mu.Lock()
 		fs.state, fs.apply = "confirmed", fs.apply+1 // the first attempt lands late
 		fs.mu.Unlock()
@@ -203,4 +203,9 @@ func TestClientConfirm_notOpenAfterAmbiguousAttempt(t *testing.T) {
 	if !got.CustomerSessionToken.IsNull() {
 		t.Errorf("CustomerSessionToken = %v, want null after reconciliation", got.CustomerSessionToken)
 	}
+}
+
+// publicWithStatus is the public view of the test session in state.
+func publicWithStatus(state string) string {
+	return fixture("checkout_public.json", map[string]any{"id": testID, "status": state, "client_secret": testSecret})
 }

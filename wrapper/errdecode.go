@@ -18,6 +18,9 @@ const bodyExcerptLen = 256
 // whatever the body holds (a Polar error, an OAuth2 error, a 422 list or
 // string, HTML from a proxy, nothing), the status code is kept.
 func newAPIError(op, method, path string, status int, header http.Header, body []byte, attempts int, now time.Time, redact redactor) error {
+	if header == nil {
+		header = http.Header{}
+	}
 	e := &Error{
 		Op:         op,
 		Method:     method,
@@ -25,38 +28,38 @@ func newAPIError(op, method, path string, status int, header http.Header, body [
 		StatusCode: status,
 		Header:     header,
 		Attempts:   attempts,
-		RetryAfter: parseRetryAfter(header.Get("Retry-After"), now),
+		RetryAfter: retryAfter(header, now),
 	}
-	decodeErrorBody(e, body)
+	decodeErrorBody(e, body, redact)
 	// The server's text goes into messages and logs: one line, and never a
 	// credential it echoed back.
-	e.Code = redact.apply(oneLine(e.Code))
-	e.Detail = redact.apply(oneLine(e.Detail))
-	e.Body = redact.apply(e.Body)
+	e.Code = redact.clean(e.Code)
+	e.Detail = redact.clean(e.Detail)
 	for i := range e.Fields {
-		e.Fields[i].Msg = redact.apply(oneLine(e.Fields[i].Msg))
+		e.Fields[i].Msg = redact.clean(e.Fields[i].Msg)
 	}
-	switch status {
-	case http.StatusTooManyRequests:
+	switch {
+	case status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable && e.RetryAfter > 0:
 		return &RateLimitError{APIError: e, RetryAfter: e.RetryAfter}
-	case http.StatusUnprocessableEntity:
+	case status == http.StatusUnprocessableEntity:
 		return &ValidationError{APIError: e, Fields: e.Fields}
 	}
 	return e
 }
 
 // decodeErrorBody fills Code, Detail and Fields from a Polar error body, or
-// Body with an excerpt when the body is not one.
-func decodeErrorBody(e *Error, body []byte) {
+// Body with a redacted excerpt when the body is not one.
+func decodeErrorBody(e *Error, body []byte, redact redactor) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		return
 	}
 	var pe client.PolarError
 	if trimmed[0] != '{' || json.Unmarshal(trimmed, &pe) != nil || (pe.Error == nil && pe.Detail == nil && pe.ErrorDescription == nil) {
-		e.Body = excerpt(trimmed)
+		e.Body = redact.excerpt(trimmed)
 		return
 	}
+	e.envelope = true
 	if pe.Error != nil {
 		e.Code = *pe.Error
 	}
@@ -81,17 +84,45 @@ func decodeErrorBody(e *Error, body []byte) {
 				e.Detail = fields[0].Msg
 			}
 		} else {
-			e.Body = excerpt(trimmed)
+			e.envelope = false
+			e.Body = redact.excerpt(trimmed)
 		}
 	default:
-		e.Body = excerpt(trimmed)
+		e.envelope = false
+		e.Body = redact.excerpt(trimmed)
 	}
+}
+
+// statusText names a status, Cloudflare's 52x included.
+func statusText(status int) string {
+	if text := http.StatusText(status); text != "" {
+		return text
+	}
+	switch status {
+	case 520:
+		return "Web Server Returned an Unknown Error"
+	case 521:
+		return "Web Server Is Down"
+	case 522:
+		return "Connection Timed Out"
+	case 523:
+		return "Origin Is Unreachable"
+	case 524:
+		return "A Timeout Occurred"
+	case 525:
+		return "SSL Handshake Failed"
+	case 526:
+		return "Invalid SSL Certificate"
+	case 527:
+		return "Railgun Error"
+	}
+	return ""
 }
 
 // oneLine replaces control characters (line breaks included) with spaces,
 // so a server's message cannot forge log lines.
 func oneLine(s string) string {
-	if strings.IndexFunc(s, isControl) < 0 {
+	if utf8.ValidString(s) && strings.IndexFunc(s, isControl) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -106,13 +137,15 @@ func isControl(r rune) bool {
 	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029'
 }
 
-// excerpt returns the start of b as printable, valid UTF-8 text.
-func excerpt(b []byte) string {
-	if len(b) > bodyExcerptLen {
-		b = b[:bodyExcerptLen]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
-		}
+// cut returns at most the first n bytes of s, not splitting a UTF-8
+// sequence.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return oneLine(strings.ToValidUTF8(string(b), "\uFFFD"))
+	s = s[:n]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
 }

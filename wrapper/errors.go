@@ -49,6 +49,10 @@ var (
 	ErrNoAccessToken = errors.New("polar: no access token (set WithAccessToken or POLAR_ACCESS_TOKEN)")
 	// ErrResponseTooLarge: the response body passed the size cap.
 	ErrResponseTooLarge = errors.New("polar: response body too large")
+	// ErrRedirectRefused: the server redirected a request that carries
+	// credentials to another host or from https to http; it was not
+	// followed.
+	ErrRedirectRefused = errors.New("polar: redirect refused: it would send credentials to another host or in clear text")
 	// ErrRetryBudgetExhausted: retries stopped because the client's retry
 	// budget ran out (many failures in a short time).
 	ErrRetryBudgetExhausted = errors.New("polar: retry budget exhausted")
@@ -82,37 +86,33 @@ type Error struct {
 	// Body is a short excerpt of a body that was not a Polar error (HTML
 	// from a proxy, truncated JSON); empty when the body decoded.
 	Body string
+
+	// envelope is set when the body was Polar's JSON error envelope: the
+	// answer came from Polar itself, not from a proxy or CDN.
+	envelope bool
 }
 
 // Error describes the failure in one line, without credentials.
 func (e *Error) Error() string {
+	if e == nil {
+		return "polar: <nil *Error>"
+	}
 	var b strings.Builder
 	b.WriteString("polar: ")
-	if e.Op != "" {
-		b.WriteString(e.Op)
-		b.WriteString(" ")
-	}
-	b.WriteString(e.Method)
-	b.WriteString(" ")
-	b.WriteString(e.Path)
+	b.WriteString(requestLine(e.Op, e.Method, e.Path))
 	b.WriteString(": ")
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != "" {
 		b.WriteString(" ")
 		b.WriteString(e.Code)
-	} else if text := http.StatusText(e.StatusCode); text != "" {
+	} else if text := statusText(e.StatusCode); text != "" {
 		b.WriteString(" ")
 		b.WriteString(text)
 	}
 	switch {
 	case len(e.Fields) > 0:
 		b.WriteString(": ")
-		b.WriteString(FieldPath(e.Fields[0]))
-		b.WriteString(": ")
-		b.WriteString(e.Fields[0].Msg)
-		if n := len(e.Fields) - 1; n > 0 {
-			fmt.Fprintf(&b, " (and %d more)", n)
-		}
+		b.WriteString(fieldsSummary(e.Fields))
 	case e.Detail != "":
 		b.WriteString(": ")
 		b.WriteString(e.Detail)
@@ -131,6 +131,9 @@ func (e *Error) Error() string {
 
 // Is matches the sentinel errors of this package.
 func (e *Error) Is(target error) bool {
+	if e == nil {
+		return false
+	}
 	switch target {
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
@@ -147,7 +150,7 @@ func (e *Error) Is(target error) bool {
 	case ErrCheckoutLocked:
 		return e.Code == "CheckoutLocked" || (e.StatusCode == http.StatusConflict && e.Code == "")
 	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
+		return e.StatusCode == http.StatusTooManyRequests || (e.StatusCode == http.StatusServiceUnavailable && e.RetryAfter > 0)
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrValidation:
@@ -159,6 +162,12 @@ func (e *Error) Is(target error) bool {
 // Temporary reports whether trying the same request again later may
 // succeed (rate limits, locks, server errors).
 func (e *Error) Temporary() bool {
+	if e == nil {
+		return false
+	}
+	if isCDNStatus(e.StatusCode) {
+		return true
+	}
 	switch e.StatusCode {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
 		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
@@ -167,6 +176,15 @@ func (e *Error) Temporary() bool {
 		return e.Code == "CheckoutLocked"
 	}
 	return false
+}
+
+// fieldsSummary renders the first field error and how many more there are.
+func fieldsSummary(fields []FieldError) string {
+	s := FieldPath(fields[0]) + ": " + fields[0].Msg
+	if n := len(fields) - 1; n > 0 {
+		s += fmt.Sprintf(" (and %d more)", n)
+	}
+	return s
 }
 
 // FieldPath renders a validation location such as "body.products.0".
@@ -185,20 +203,40 @@ func FieldPath(f FieldError) string {
 	return oneLine(strings.Join(parts, "."))
 }
 
-// RateLimitError is returned for a 429. RetryAfter says how long Polar asks
-// to wait (0 if it did not say); the client already waited and retried
-// when the hint was short, so seeing this error means the wait was longer
-// than [RetryPolicy.MaxRetryAfter] or retries ran out.
+// RateLimitError is returned for a 429, and for a 503 with Retry-After
+// (both match [ErrRateLimited]). RetryAfter says how long Polar asks to
+// wait (0 if it did not say; a value too large to represent is capped at
+// [MaxRetryAfterHint]); the client already waited and retried when the
+// hint was short, so seeing this error means the wait was longer than
+// [RetryPolicy.MaxRetryAfter] or retries ran out.
 type RateLimitError struct {
 	APIError   *Error
 	RetryAfter time.Duration
 }
 
 // Error describes the rate limit like the underlying *Error.
-func (e *RateLimitError) Error() string { return e.APIError.Error() }
+func (e *RateLimitError) Error() string {
+	switch {
+	case e == nil:
+		return "polar: <nil *RateLimitError>"
+	case e.APIError != nil:
+		return e.APIError.Error()
+	case e.RetryAfter > 0:
+		return "polar: rate limited (retry after " + e.RetryAfter.String() + ")"
+	}
+	return "polar: rate limited"
+}
+
+// Is matches [ErrRateLimited], also when APIError is not set.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
 // Unwrap returns the underlying *Error.
-func (e *RateLimitError) Unwrap() error { return e.APIError }
+func (e *RateLimitError) Unwrap() error {
+	if e == nil || e.APIError == nil {
+		return nil
+	}
+	return e.APIError
+}
 
 // ValidationError is returned for a 422. Fields lists the offending fields
 // when Polar sent a list; Detail (on APIError) holds a single message
@@ -209,10 +247,28 @@ type ValidationError struct {
 }
 
 // Error describes the failure like the underlying *Error.
-func (e *ValidationError) Error() string { return e.APIError.Error() }
+func (e *ValidationError) Error() string {
+	switch {
+	case e == nil:
+		return "polar: <nil *ValidationError>"
+	case e.APIError != nil:
+		return e.APIError.Error()
+	case len(e.Fields) > 0:
+		return "polar: validation failed: " + fieldsSummary(e.Fields)
+	}
+	return "polar: validation failed"
+}
+
+// Is matches [ErrValidation], also when APIError is not set.
+func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
 
 // Unwrap returns the underlying *Error.
-func (e *ValidationError) Unwrap() error { return e.APIError }
+func (e *ValidationError) Unwrap() error {
+	if e == nil || e.APIError == nil {
+		return nil
+	}
+	return e.APIError
+}
 
 // MaybeAppliedError says that a request which must not run twice (a
 // create, or a confirmation that could not be checked) failed in a way that
@@ -226,14 +282,26 @@ type MaybeAppliedError struct {
 
 // Error says that the outcome is unknown, and why.
 func (e *MaybeAppliedError) Error() string {
-	return "polar: " + e.Op + ": outcome unknown, the request may have been applied: " + e.Cause.Error()
+	if e == nil {
+		return "polar: <nil *MaybeAppliedError>"
+	}
+	msg := "polar: " + orUnknown(e.Op) + ": outcome unknown, the request may have been applied"
+	if e.Cause != nil {
+		msg += ": " + e.Cause.Error()
+	}
+	return msg
 }
 
 // Is matches ErrMaybeApplied.
 func (e *MaybeAppliedError) Is(target error) bool { return target == ErrMaybeApplied }
 
 // Unwrap returns the cause.
-func (e *MaybeAppliedError) Unwrap() error { return e.Cause }
+func (e *MaybeAppliedError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Cause
+}
 
 // InvalidArgumentError is returned before any request is sent when an
 // argument cannot be valid. It never quotes a client secret.
@@ -243,7 +311,14 @@ type InvalidArgumentError struct {
 
 // Error names the operation, the argument and the reason.
 func (e *InvalidArgumentError) Error() string {
-	return "polar: " + e.Op + ": invalid " + e.Arg + ": " + e.Reason
+	if e == nil {
+		return "polar: <nil *InvalidArgumentError>"
+	}
+	msg := "polar: " + orUnknown(e.Op) + ": invalid " + orUnknown(e.Arg)
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
 }
 
 // Is matches ErrInvalidArgument.
@@ -260,7 +335,15 @@ type RequestError struct {
 
 // Error describes the failed request, without credentials.
 func (e *RequestError) Error() string {
-	msg := "polar: " + e.Op + " " + e.Method + " " + e.Path + ": " + e.Err.Error()
+	if e == nil {
+		return "polar: <nil *RequestError>"
+	}
+	msg := "polar: " + requestLine(e.Op, e.Method, e.Path) + ": "
+	if e.Err != nil {
+		msg += e.Err.Error()
+	} else {
+		msg += "request failed"
+	}
 	if e.Attempts > 1 {
 		msg += " (after " + strconv.Itoa(e.Attempts) + " attempts)"
 	}
@@ -268,7 +351,12 @@ func (e *RequestError) Error() string {
 }
 
 // Unwrap returns the cause.
-func (e *RequestError) Unwrap() error { return e.Err }
+func (e *RequestError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // asAPIError returns the *Error inside err, if any.
 func asAPIError(err error) (*Error, bool) {
@@ -289,8 +377,42 @@ type DecodeError struct {
 
 // Error describes the response that could not be decoded.
 func (e *DecodeError) Error() string {
-	return "polar: " + e.Op + " " + e.Method + " " + e.Path + ": decoding " + strconv.Itoa(e.StatusCode) + " response: " + e.Err.Error()
+	if e == nil {
+		return "polar: <nil *DecodeError>"
+	}
+	msg := "polar: " + requestLine(e.Op, e.Method, e.Path) + ": decoding " + strconv.Itoa(e.StatusCode) + " response"
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
 }
 
-// Unwrap returns the JSON error.
-func (e *DecodeError) Unwrap() error { return e.Err }
+// Unwrap returns the cause: a JSON error, or the missing property.
+func (e *DecodeError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// requestLine renders "op METHOD path", leaving out what is not set.
+func requestLine(op, method, path string) string {
+	parts := make([]string, 0, 3)
+	for _, p := range [...]string{op, method, path} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return "request"
+	}
+	return strings.Join(parts, " ")
+}
+
+// orUnknown returns s, or "?" when it is empty.
+func orUnknown(s string) string {
+	if s == "" {
+		return "?"
+	}
+	return s
+}

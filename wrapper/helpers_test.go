@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -17,13 +20,37 @@ import (
 
 // Test fixtures shared by the tests of this package.
 const (
-	testToken    = "polar_oat_testtoken1234567890"
-	testSecret   = "polar_c_TestSecret0123456789abcdefghijklmnopqrstuv"
-	testID       = "6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d"
-	basePath     = "/api-base"
-	checkoutJSON = `{"id":"6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d","status":"open","amount":2500,"currency":"usd","client_secret":"` + testSecret + `","customer_email":null,"metadata":{"order":"42"}}`
-	publicJSON   = `{"id":"6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d","status":"open","amount":2500,"currency":"usd","client_secret":"` + testSecret + `"}`
+	testToken  = "polar_oat_testtoken1234567890"
+	testSecret = "polar_c_TestSecret0123456789abcdefghijklmnopqrstuv"
+	testID     = "6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d"
+	basePath   = "/api-base"
 )
+
+// Complete answers (every required property, as the shape check wants),
+// made from the client's fixtures with the values above.
+var (
+	checkoutJSON = fixture("checkout.json", map[string]any{"id": testID, "status": "open", "amount": 2500, "currency": "usd", "client_secret": testSecret, "customer_email": nil, "metadata": map[string]any{"order": "42"}})
+	publicJSON   = fixture("checkout_public.json", map[string]any{"id": testID, "status": "open", "amount": 2500, "currency": "usd", "client_secret": testSecret})
+)
+
+// fixture returns the JSON of client/testdata/name with the properties of
+// set replaced.
+func fixture(name string, set map[string]any) string {
+	raw, err := os.ReadFile(filepath.Join("..", "client", "testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		panic(err)
+	}
+	maps.Copy(v, set)
+	out, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
+}
 
 // sleeps records the waits of a client instead of sleeping.
 type sleeps struct {

@@ -18,13 +18,13 @@ func parseCheckoutID(op, id string) (uuid.UUID, error) {
 	case id == "":
 		return uuid.UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "empty"}
 	case id == "." || id == "..":
-		return uuid.UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "dot segment " + quoteShort(id)}
+		return uuid.UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "dot segment " + describeInput(id)}
 	case strings.ContainsAny(id, "/\\?#%"):
-		return uuid.UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "contains a URL delimiter: " + quoteShort(id)}
+		return uuid.UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "contains a URL delimiter: " + describeInput(id)}
 	}
 	u, err := uuid.Parse(id)
 	if err != nil || len(id) != 36 {
-		return uuid.UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "not a UUID in canonical form: " + quoteShort(id)}
+		return uuid.UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "not a UUID in canonical form: " + describeInput(id)}
 	}
 	return u, nil
 }
@@ -49,15 +49,24 @@ func checkClientSecret(op, secret string) error {
 	return nil
 }
 
-// quoteShort quotes s for an error message: cut to 40 bytes, control
-// characters and invalid UTF-8 escaped, and not at all if it looks like a
-// credential (a client secret passed as an ID by mistake).
-func quoteShort(s string) string {
-	if looksLikeCredential(s) {
-		return "(a value that looks like a credential)"
+// describeInput shows the caller's input in an error message only when it
+// cannot be a credential: made of hex digits and dashes alone (a mistyped
+// UUID), at most 40 bytes. Anything else is described by its length, so
+// that a client secret or token passed by mistake (whole, in a URL, after
+// "Bearer " or a space) never reaches an error or a log.
+func describeInput(s string) string {
+	if len(s) <= 40 && isHexOrDash(s) {
+		return strconv.Quote(s)
 	}
-	if len(s) > 40 {
-		return strconv.Quote(s[:40]) + "…"
+	return "(" + strconv.Itoa(len(s)) + " bytes, not shown)"
+}
+
+func isHexOrDash(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '-') {
+			return false
+		}
 	}
-	return strconv.Quote(s)
+	return true
 }

@@ -143,11 +143,18 @@ func WithInsecureHTTP() Option {
 
 // WithHTTPClient sends requests through d, typically an *http.Client with
 // its own transport, proxy or TLS settings. The default is a fresh
-// *http.Client without a global timeout (see [WithAttemptTimeout]) whose
-// redirects carry no Referer. An *http.Client of yours keeps its own
-// redirect policy: give it a CheckRedirect that deletes the Referer header,
-// or a redirect to another host learns the client secret of the URL.
+// *http.Client without a global timeout (see [WithAttemptTimeout]).
+//
+// Redirects never carry credentials to another host or over plain http,
+// and never a Referer (it would hold the client secret of the URL): the
+// SDK refuses such a redirect with [ErrRedirectRefused]. For an
+// *http.Client of yours the SDK uses a copy (same transport, jar and
+// timeout) whose CheckRedirect applies that rule before yours. Another
+// Doer must apply it itself.
 func WithHTTPClient(d Doer) Option {
+	if hc, ok := d.(*http.Client); ok && hc != nil {
+		d = withRedirectGuard(hc)
+	}
 	return func(c *config) error {
 		if d == nil {
 			return errors.New("polar: WithHTTPClient: nil client")
@@ -297,7 +304,9 @@ func WithResponseInto(dst **http.Response) Option {
 func WithRateLimit(perMinute int) Option {
 	l, err := NewRateLimiter(perMinute, 1)
 	if err != nil {
-		return func(*config) error { return fmt.Errorf("polar: WithRateLimit: must be positive: %w", ErrInvalidArgument) }
+		return func(*config) error {
+			return fmt.Errorf("polar: WithRateLimit: must be positive: %w", ErrInvalidArgument)
+		}
 	}
 	return WithRateLimiter(l)
 }

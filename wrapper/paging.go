@@ -51,6 +51,9 @@ func (s *CheckoutsService) List(ctx context.Context, params *ListParams, opts ..
 	if params != nil {
 		p = *params
 	}
+	if err := checkListParams(opList, &p); err != nil {
+		return nil, err
+	}
 	r, err := s.newRequest(opList, http.MethodGet, pathCollection, authRequired, idempotent, opts, func(server string) (*http.Request, error) {
 		return client.NewListCheckoutsRequest(server, &p)
 	})
@@ -99,7 +102,11 @@ func (s *CheckoutsService) Pages(ctx context.Context, params *ListParams, opts .
 	return func(yield func(*Page, error) bool) {
 		p := ListParams{}
 		if params != nil {
-			p = *params
+			p = deepCopy(*params) // the caller may change params while we walk
+		}
+		if err := checkListParams(opList, &p); err != nil {
+			yield(nil, err)
+			return
 		}
 		start := 1
 		if p.Page != nil {
@@ -124,6 +131,19 @@ func (s *CheckoutsService) Pages(ctx context.Context, params *ListParams, opts .
 		}
 		s.pagesAhead(ctx, p, start, cfg.lookahead, opts, yield)
 	}
+}
+
+// checkListParams refuses what Polar would answer with a 422, or what the
+// wire would change: a page or limit below 1, a filter that is not valid
+// UTF-8.
+func checkListParams(op string, p *ListParams) error {
+	if p.Page != nil && *p.Page < 1 {
+		return &InvalidArgumentError{Op: op, Arg: "params.page", Reason: "must be 1 or more"}
+	}
+	if p.Limit != nil && *p.Limit < 1 {
+		return &InvalidArgumentError{Op: op, Arg: "params.limit", Reason: "must be 1 or more"}
+	}
+	return checkUTF8(op, "params", p)
 }
 
 // pagesInOrder fetches one page at a time.

@@ -39,7 +39,7 @@ func (p *pager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	maxPage := (p.total + limit - 1) / limit
 	var items []string
 	for i := (page - 1) * limit; i < min(page*limit, p.total); i++ {
-		items = append(items, fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","amount":%d}`, i, i))
+		items = append(items, fixture("checkout.json", map[string]any{"id": fmt.Sprintf("00000000-0000-4000-8000-%012d", i), "amount": i}))
 	}
 	body := fmt.Sprintf(`{"items":[%s],"pagination":{"total_count":%d,"max_page":%d}}`, join(items), p.total, maxPage)
 	writeJSON(w, 200, body)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // Do sends a request the SDK does not model yet, through the same
@@ -40,9 +41,15 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 	case json.RawMessage:
 		payload = b
 	default:
+		if err := checkUTF8(op, "body", b); err != nil {
+			return err
+		}
 		if payload, err = json.Marshal(b); err != nil {
 			return &InvalidArgumentError{Op: op, Arg: "body", Reason: err.Error()}
 		}
+	}
+	if !utf8.Valid(payload) || !utf8.ValidString(path) {
+		return &InvalidArgumentError{Op: op, Arg: "body or path", Reason: "not valid UTF-8"}
 	}
 	cfg, err := c.callConfig(opts)
 	if err != nil {
@@ -96,7 +103,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 		return nil
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
-		return &DecodeError{Op: op, Method: method, Path: r.path, StatusCode: resp.status, Body: excerpt(resp.body), Err: err}
+		return r.decodeError(resp, r.redact.redactDecodeError(err))
 	}
 	return nil
 }

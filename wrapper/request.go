@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -142,15 +143,21 @@ func (r *request) send(ctx context.Context) (*response, error) {
 	}
 }
 
+// maxLimiterHold caps how long a 429 holds the other callers of a rate
+// limiter: Polar's general limit counts per minute, so a longer
+// Retry-After comes from elsewhere (a proxy, or the confirmation limit).
+const maxLimiterHold = time.Minute
+
 // holdLimiter holds every caller of the rate limiter after a 429 that says
 // how long to wait: Polar's limit is per organization, so the other callers
-// would meet the same 429.
+// would meet the same 429. Confirmations have a limit of their own, per
+// customer address, which other calls do not share.
 func (r *request) holdLimiter(err error) {
-	if r.cfg.limiter == nil {
+	if r.cfg.limiter == nil || r.op == opClientConfirm {
 		return
 	}
 	if apiErr, ok := asAPIError(err); ok && apiErr.StatusCode == http.StatusTooManyRequests && apiErr.RetryAfter > 0 {
-		r.cfg.limiter.hold(time.Now().Add(apiErr.RetryAfter))
+		r.cfg.limiter.hold(time.Now().Add(min(apiErr.RetryAfter, maxLimiterHold)))
 	}
 }
 
@@ -190,21 +197,21 @@ func (r *request) attempt(ctx context.Context, base *http.Request, send Middlewa
 		actx, cancel = context.WithTimeout(ctx, cfg.attemptTimeout)
 		defer cancel()
 	}
-	req := base.Clone(actx)
-	if base.GetBody != nil {
-		body, err := base.GetBody()
-		if err != nil {
-			return nil, final, err
-		}
-		req.Body = body
+	req, err := r.prepare(actx, base)
+	if err != nil {
+		return nil, final, r.requestError(attempt, err)
 	}
 	r.logStart(ctx, attempt)
 	start := time.Now()
-	resp, err := send(req)
+	resp, err := r.roundTrip(send, req)
 	if err != nil {
 		reqErr := r.requestError(attempt, err)
 		r.logEnd(ctx, attempt, 0, time.Since(start), reqErr)
-		return nil, classifyTransport(err), reqErr
+		kind := classifyTransport(err)
+		if kind == final && r.safety == unsafePost && isRedirectStop(err) {
+			kind = ambiguous // the server answered a redirect: it may have applied the POST first
+		}
+		return nil, kind, reqErr
 	}
 	body, readErr := readBody(resp.Body, resp.ContentLength, cfg.maxResponseBytes)
 	_ = resp.Body.Close()
@@ -232,7 +239,74 @@ func (r *request) attempt(ctx context.Context, base *http.Request, send Middlewa
 	}
 	// An error status decides by itself, whatever happened to its body.
 	apiErr := newAPIError(r.op, r.method, r.path, resp.StatusCode, resp.Header, body, attempt, time.Now(), r.redact)
-	return nil, classifyStatus(resp.StatusCode), apiErr
+	e, _ := asAPIError(apiErr)
+	return nil, classifyStatus(e, r.safety), apiErr
+}
+
+// prepare makes the request of one attempt, with a fresh body. A request
+// that must not run twice gets a body that net/http cannot rewind (no
+// GetBody, never nil or http.NoBody): its Transport then never resends it
+// on its own after a failure on a reused connection, which it would do
+// for any request carrying an Idempotency-Key or X-Idempotency-Key header.
+func (r *request) prepare(ctx context.Context, base *http.Request) (*http.Request, error) {
+	req := base.Clone(ctx)
+	if base.GetBody != nil {
+		body, err := base.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = body
+	}
+	if r.safety == unsafePost {
+		req.GetBody = nil
+		if req.Body == nil || req.Body == http.NoBody {
+			req.Body = io.NopCloser(bytes.NewReader(nil))
+		}
+	}
+	return req, nil
+}
+
+// isRedirectStop reports whether err is a redirect the client did not
+// follow.
+func isRedirectStop(err error) bool {
+	return errors.Is(err, ErrRedirectRefused) || strings.Contains(err.Error(), "stopped after")
+}
+
+// Errors of an HTTP client or middleware that broke net/http's contract.
+var (
+	errNoResponse     = errors.New("the HTTP client returned neither a response nor an error")
+	errNoResponseBody = errors.New("the HTTP client returned a response without a body")
+)
+
+// maxPanicText bounds the part of a panic value kept in an error.
+const maxPanicText = 200
+
+// roundTrip sends req through the middleware and the HTTP client, turning
+// a broken Doer or middleware (a panic, neither a response nor an error, a
+// response without a body) into an error. A response without headers gets
+// an empty header.
+func (r *request) roundTrip(send MiddlewareNext, req *http.Request) (resp *http.Response, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp, err = nil, fmt.Errorf("the HTTP client or a middleware panicked: %s", cut(r.redact.clean(fmt.Sprint(v)), maxPanicText))
+		}
+	}()
+	resp, err = send(req)
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+		return nil, err
+	case resp == nil:
+		return nil, errNoResponse
+	case resp.Body == nil:
+		return nil, errNoResponseBody
+	}
+	if resp.Header == nil {
+		resp.Header = make(http.Header)
+	}
+	return resp, nil
 }
 
 // requestError wraps a transport failure with the secrets removed.

@@ -3,6 +3,7 @@ package polar
 import (
 	"crypto/tls"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -19,12 +20,24 @@ import (
 //
 //   - List, Get, ClientGet (GET) and Update, ClientUpdate (PATCH, which sets
 //     absolute values): retried on connection errors (except TLS and DNS
-//     not-found), timeouts, and 408, 429, 500, 502, 503, 504.
+//     not-found), timeouts, and 408, 429, 500, 502, 503, 504, 520–527.
 //   - Create and ClientConfirm (POST): retried only when the request
 //     provably never took effect: the connection could not be opened, or
-//     Polar answered 429 or 503. Any other failure is ambiguous. Create
-//     then returns a [MaybeAppliedError]; ClientConfirm reconciles by
-//     reading the session (see [CheckoutsService.ClientConfirm]).
+//     the answer was a 429. A 4xx in Polar's own error envelope is a
+//     definitive rejection (a typed [*Error], nothing applied). Any other
+//     failure is ambiguous: 5xx (503 included, as proxies such as Envoy
+//     send it after the request went upstream), Cloudflare's 520–527,
+//     HTML or text answers, resets after the request was written,
+//     timeouts, and 2xx answers that are cut off, too large or of the
+//     wrong shape. Create then returns a [MaybeAppliedError];
+//     ClientConfirm reconciles by reading the session (see
+//     [CheckoutsService.ClientConfirm]).
+//
+// The SDK also makes sure Go's http.Transport cannot resend a POST on its
+// own (it does so on a reused connection for requests it deems
+// idempotent, including any request with an Idempotency-Key or
+// X-Idempotency-Key header, which Polar ignores): a POST is sent without
+// GetBody, whatever headers or middleware you add.
 //
 // Waits grow exponentially from BaseDelay (RateLimitBaseDelay after a 429
 // without Retry-After) up to MaxDelay, with jitter. A Retry-After hint up to
@@ -135,25 +148,61 @@ func (p *RetryPolicy) delay(retry int, base time.Duration) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d)/4+1))
 }
 
-// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP
-// date. Invalid, negative or past values give 0.
+// MaxRetryAfterHint caps a Retry-After hint: a value too large to
+// represent (or longer than about 31 years) is read as this, "very long",
+// never as "absent".
+const MaxRetryAfterHint = time.Duration(1e9) * time.Second
+
+// retryAfter reads every Retry-After header of a response and returns the
+// longest wait they ask for.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	var longest time.Duration
+	for _, v := range h.Values("Retry-After") {
+		longest = max(longest, parseRetryAfter(v, now))
+	}
+	return longest
+}
+
+// parseRetryAfter reads one Retry-After value: delay-seconds or an HTTP
+// date. Invalid, negative, NaN or past values give 0; values too large
+// to represent give MaxRetryAfterHint.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if !(secs > 0 && secs <= 1e9) { // also false for NaN
-			return 0
+	if allDigits(v) { // delay-seconds, RFC 9110: 1*DIGIT, of any length
+		secs, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || secs >= uint64(MaxRetryAfterHint/time.Second) {
+			return MaxRetryAfterHint
 		}
-		return time.Duration(secs * float64(time.Second))
+		return time.Duration(secs) * time.Second
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		switch {
+		case math.IsInf(secs, 1) || secs >= MaxRetryAfterHint.Seconds():
+			return MaxRetryAfterHint
+		case secs > 0: // false for NaN
+			return time.Duration(secs * float64(time.Second))
+		}
+		return 0
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d
+			return min(d, MaxRetryAfterHint)
 		}
 	}
 	return 0
+}
+
+// allDigits reports whether s is a non-empty run of ASCII digits.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // failure classifies why an attempt failed, in the order the retry
@@ -161,22 +210,52 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 type failure int
 
 const (
-	// notSent: the request provably never reached Polar (dial failed, or
-	// Polar rejected it before processing: 429, 503).
+	// notSent: the request provably never took effect (the dial failed,
+	// or the answer was a 429).
 	notSent failure = iota
-	// ambiguous: Polar may have processed it (reset after sending, timeout,
-	// 408, 500, 502, 504, a success body that could not be read).
+	// ambiguous: Polar may have processed it (reset after sending,
+	// timeout, 5xx, 408, a CDN error, an answer that is not Polar's, a
+	// success body that could not be read).
 	ambiguous
-	// final: retrying cannot help (4xx, TLS, DNS not found, oversize body).
+	// final: retrying cannot help, and the request was not applied
+	// (Polar's own rejection, TLS, DNS not found).
 	final
 )
 
-// classifyStatus says how a non-2xx status fails.
-func classifyStatus(status int) failure {
+// isCDNStatus reports whether status is one of Cloudflare's origin errors
+// (520–527): the CDN got no usable answer from Polar, which may still
+// have processed the request.
+func isCDNStatus(status int) bool { return status >= 520 && status <= 527 }
+
+// transientStatus reports whether a status says "try again later".
+func transientStatus(status int) bool {
 	switch status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return isCDNStatus(status)
+}
+
+// classifyStatus says how an error answer fails. A request that must not
+// run twice is definitively rejected only by a 429, or by a 4xx in
+// Polar's own error envelope; anything else (5xx, CDN and proxy pages,
+// bodies that are not Polar's) may come after Polar applied it.
+func classifyStatus(apiErr *Error, safe safety) failure {
+	status := apiErr.StatusCode
+	if safe == unsafePost {
+		switch {
+		case status == http.StatusTooManyRequests:
+			return notSent
+		case status >= 400 && status < 500 && status != http.StatusRequestTimeout && apiErr.envelope:
+			return final
+		}
+		return ambiguous
+	}
+	switch {
+	case status == http.StatusTooManyRequests:
 		return notSent
-	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+	case transientStatus(status):
 		return ambiguous
 	}
 	return final
@@ -198,7 +277,7 @@ func classifyTransport(err error) failure {
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return notSent
 	}
-	if errors.Is(err, errBodyTooLarge) {
+	if errors.Is(err, errBodyTooLarge) || errors.Is(err, ErrRedirectRefused) {
 		return final
 	}
 	// net/http does not type these; stripe-go matches them the same way.

@@ -134,7 +134,11 @@ func TestRetry_create(t *testing.T) {
 		wantMaybe    bool
 		wantErr      error
 	}{
-		{"503 is retried", []http.HandlerFunc{status(503, ""), status(201, checkoutJSON)}, 2, false, nil},
+		{"503 may have been applied (a proxy sends it after forwarding)", []http.HandlerFunc{status(503, "")}, 1, true, nil},
+		{"503 in Polar's envelope may have been applied", []http.HandlerFunc{status(503, `{"error":"ServiceUnavailable","detail":"x"}`)}, 1, true, nil},
+		{"a 4xx in Polar's envelope is a rejection", []http.HandlerFunc{status(422, `{"error":"RequestValidationError","detail":[{"loc":["body","products"],"msg":"bad","type":"x"}]}`)}, 1, false, polar.ErrValidation},
+		{"a 4xx page from a proxy may have been applied", []http.HandlerFunc{status(403, "<html>Forbidden</html>", "Content-Type", "text/html")}, 1, true, nil},
+		{"a 201 of the wrong shape may have been applied", []http.HandlerFunc{status(201, `{"status":"ok"}`)}, 1, true, nil},
 		{"429 is retried", []http.HandlerFunc{status(429, "", "Retry-After", "1"), status(201, checkoutJSON)}, 2, false, nil},
 		{"500 may have been applied", []http.HandlerFunc{status(500, "")}, 1, true, nil},
 		{"502 may have been applied", []http.HandlerFunc{status(502, "<html></html>", "Content-Type", "text/html")}, 1, true, nil},
