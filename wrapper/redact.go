@@ -113,7 +113,7 @@ func scrubCredentials(s string) string {
 // credentialAt returns the length of the credential that starts at s[i],
 // or 0. A match must start a word, so "xpolar_" is left alone.
 func credentialAt(s string, i int) int {
-	if i > 0 && isCredentialByte(s[i-1]) {
+	if i > 0 && isWordByte(s[i-1]) {
 		return 0
 	}
 	rest := s[i:]
@@ -143,6 +143,10 @@ func credentialRun(s string) int {
 		n++
 	}
 	return n
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 func isCredentialByte(c byte) bool {
