@@ -7,10 +7,14 @@ package hostile
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,14 +30,34 @@ const (
 	testID     = "6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d"
 )
 
-// Minimal bodies: the wrapper decodes what it gets; contract conformance
-// is tests/contract's business.
-const (
-	checkoutJSON  = `{"id":"` + testID + `","status":"open","amount":2500,"currency":"usd","client_secret":"` + testSecret + `"}`
-	publicJSON    = `{"id":"` + testID + `","status":"open","amount":2500,"currency":"usd","client_secret":"` + testSecret + `"}`
-	confirmedJSON = `{"id":"` + testID + `","status":"confirmed","client_secret":"` + testSecret + `","customer_session_token":"polar_cst_HostileSession0123456789"}`
+// Complete bodies (every required property of the model, as the SDK's
+// shape check wants), made from the client's test fixtures with the
+// values above.
+var (
+	checkoutJSON  = fixture("checkout.json", map[string]any{"id": testID, "status": "open", "amount": 2500, "currency": "usd", "client_secret": testSecret})
+	publicJSON    = fixture("checkout_public.json", map[string]any{"id": testID, "status": "open", "amount": 2500, "currency": "usd", "client_secret": testSecret})
+	confirmedJSON = fixture("checkout_public_confirmed.json", map[string]any{"id": testID, "status": "confirmed", "client_secret": testSecret, "customer_session_token": "polar_cst_HostileSession0123456789"})
 	listJSON      = `{"items":[` + checkoutJSON + `],"pagination":{"total_count":1,"max_page":1}}`
 )
+
+// fixture returns the JSON of client/testdata/name with the properties of
+// set replaced.
+func fixture(name string, set map[string]any) string {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "client", "testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		panic(err)
+	}
+	maps.Copy(v, set)
+	out, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
+}
 
 // countingTransport counts the requests that reach the transport.
 type countingTransport struct {

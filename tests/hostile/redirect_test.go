@@ -1,6 +1,7 @@
 package hostile
 
 import (
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -83,40 +84,46 @@ type redirectCase struct {
 	name   string
 	body   string // what the landing server answers
 	secret bool   // the operation's URL carries the client secret
+	post   bool   // the operation is a POST: a refused redirect leaves it ambiguous
 	call   func(c *polar.Client, t *testing.T) error
 }
 
 var redirectCases = []redirectCase{
-	{"Get", checkoutJSON, false, func(c *polar.Client, t *testing.T) error {
+	{"Get", checkoutJSON, false, false, func(c *polar.Client, t *testing.T) error {
 		_, err := c.Checkouts.Get(t.Context(), testID)
 		return err
 	}},
-	{"List", listJSON, false, func(c *polar.Client, t *testing.T) error {
+	{"List", listJSON, false, false, func(c *polar.Client, t *testing.T) error {
 		_, err := c.Checkouts.List(t.Context(), nil)
 		return err
 	}},
-	{"Update", checkoutJSON, false, func(c *polar.Client, t *testing.T) error {
+	{"Create", checkoutJSON, false, true, func(c *polar.Client, t *testing.T) error {
+		_, err := c.Checkouts.Create(t.Context(), &polar.CheckoutCreate{Products: []polar.UUID{polar.MustParseUUID(testID)}})
+		return err
+	}},
+	{"Update", checkoutJSON, false, false, func(c *polar.Client, t *testing.T) error {
 		_, err := c.Checkouts.Update(t.Context(), testID, &polar.CheckoutUpdate{CustomerName: polar.Value("Ada")})
 		return err
 	}},
-	{"ClientGet", publicJSON, true, func(c *polar.Client, t *testing.T) error {
+	{"ClientGet", publicJSON, true, false, func(c *polar.Client, t *testing.T) error {
 		_, err := c.Checkouts.ClientGet(t.Context(), testSecret)
 		return err
 	}},
-	{"ClientConfirm", confirmedJSON, true, func(c *polar.Client, t *testing.T) error {
+	{"ClientConfirm", confirmedJSON, true, true, func(c *polar.Client, t *testing.T) error {
 		_, err := c.Checkouts.ClientConfirm(t.Context(), testSecret, &polar.CheckoutConfirmStripe{ConfirmationTokenID: polar.Value("ctoken_1")})
 		return err
 	}},
 }
 
-// TestRedirect_otherHostGetsNoToken: when Polar (or something posing as
-// it) redirects to another host, net/http drops the Authorization header
-// (sensitive headers follow a redirect only to the same host name or a
-// subdomain of it), so the token does not travel there.
-func TestRedirect_otherHostGetsNoToken(t *testing.T) {
+// TestRedirect_otherHostRefused: when Polar (or something posing as it)
+// redirects a request that carries credentials to another host, the SDK
+// refuses to follow it: the other host sees nothing at all, and the caller
+// gets an error matching ErrRedirectRefused (for a POST, also
+// ErrMaybeApplied: the server answered, it may have applied it first).
+func TestRedirect_otherHostRefused(t *testing.T) {
 	t.Parallel()
 	needLocalhost(t)
-	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusFound, http.StatusPermanentRedirect} {
+	for _, status := range redirectStatuses {
 		for _, rc := range redirectCases {
 			t.Run(http.StatusText(status)+"/"+rc.name, func(t *testing.T) {
 				t.Parallel()
@@ -127,20 +134,41 @@ func TestRedirect_otherHostGetsNoToken(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_ = rc.call(c, t)
-				reqs := other.requests()
-				if len(reqs) == 0 {
-					t.Fatal("the redirect was not followed; nothing to check")
-				}
-				for _, r := range reqs {
-					if h := r.header.Get("Authorization"); h != "" {
-						t.Errorf("%s %s on the other host carried Authorization %q", r.method, r.uri, h)
-					}
-					if all := r.uri + " " + r.body + " " + headerText(r.header); strings.Contains(all, testToken) {
-						t.Errorf("the other host saw the token: %s", all)
-					}
+				err = rc.call(c, t)
+				checkRefused(t, rc, err)
+				for _, r := range other.requests() {
+					t.Errorf("the other host received %s %s (Authorization %q)", r.method, r.uri, r.header.Get("Authorization"))
 				}
 			})
+		}
+	}
+}
+
+// redirectStatuses are the redirects net/http follows.
+var redirectStatuses = []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect}
+
+// checkRefused fails t unless err reports a refused redirect, as an
+// ambiguous outcome for the POSTs, without quoting a credential.
+func checkRefused(t *testing.T, rc redirectCase, err error) {
+	t.Helper()
+	if err == nil {
+		t.Error("the call succeeded: the redirect was followed")
+		return
+	}
+	// net/http does not follow a 307 or 308 of a request whose body it
+	// cannot rewind, and the SDK's POSTs have none (so that net/http can
+	// never resend them): the redirect answer itself is the error then.
+	var apiErr *polar.Error
+	unfollowable := rc.post && errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusTemporaryRedirect || apiErr.StatusCode == http.StatusPermanentRedirect)
+	if !errors.Is(err, polar.ErrRedirectRefused) && !unfollowable {
+		t.Errorf("errors.Is(err, ErrRedirectRefused) = false: %v", err)
+	}
+	if rc.post && !errors.Is(err, polar.ErrMaybeApplied) {
+		t.Errorf("a POST answered with a redirect may have been applied first; errors.Is(err, ErrMaybeApplied) = false: %v", err)
+	}
+	for _, s := range []string{testToken, testSecret} {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("the error quotes a credential: %v", err)
 		}
 	}
 }
@@ -211,25 +239,26 @@ func TestRedirect_sameHostKeepsToken(t *testing.T) {
 	}
 }
 
-// TestRedirect_goRuleIgnoresPort pins net/http's rule: the host NAME
-// decides, not the port. A redirect from 127.0.0.1:A to 127.0.0.1:B (another
-// server on the same machine) still carries the token. Only a redirect to
-// another name (or an IP written differently) drops it.
-func TestRedirect_goRuleIgnoresPort(t *testing.T) {
+// TestRedirect_otherPortRefused: a redirect to another port of the same
+// host name is another server (net/http would still send it the
+// Authorization header: its rule compares host names only). The SDK
+// refuses it while credentials are attached.
+func TestRedirect_otherPortRefused(t *testing.T) {
 	t.Parallel()
-	other := newRecorder(t, checkoutJSON)
-	from := redirector(t, http.StatusTemporaryRedirect, func() string { return other.srv.URL })
-	c, err := polar.NewClient(polar.WithBaseURL(from.URL), polar.WithAccessToken(testToken), polar.WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = c.Checkouts.Get(t.Context(), testID)
-	reqs := other.requests()
-	if len(reqs) != 1 {
-		t.Fatalf("%d requests on the other port, want 1", len(reqs))
-	}
-	if got := reqs[0].header.Get("Authorization"); got != "Bearer "+testToken {
-		t.Errorf("Authorization on another port of the same host = %q; net/http's rule changed (it used to compare host names only)", got)
+	for _, rc := range redirectCases {
+		t.Run(rc.name, func(t *testing.T) {
+			t.Parallel()
+			other := newRecorder(t, rc.body)
+			from := redirector(t, http.StatusTemporaryRedirect, func() string { return other.srv.URL })
+			c, err := polar.NewClient(polar.WithBaseURL(from.URL), polar.WithAccessToken(testToken), polar.WithSleep(noSleep), polar.WithMaxRetries(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRefused(t, rc, rc.call(c, t))
+			for _, r := range other.requests() {
+				t.Errorf("the other port received %s %s (Authorization %q)", r.method, r.uri, r.header.Get("Authorization"))
+			}
+		})
 	}
 }
 
