@@ -12,7 +12,7 @@ import (
 // testSDKHeaders checks the headers every request carries.
 func testSDKHeaders(t *testing.T, r *http.Request, wantAuth string) {
 	t.Helper()
-	testHeader(t, r, "Polar-Version", polar.APIVersion)
+	testHeader(t, r, "Polar-Version", polar.DefaultAPIVersion)
 	testHeader(t, r, "Accept", "application/json")
 	testHeader(t, r, "Authorization", wantAuth)
 	if ua := r.Header.Get("User-Agent"); len(ua) < len("gopolar-checkouts/") || ua[:len("gopolar-checkouts/")] != "gopolar-checkouts/" {

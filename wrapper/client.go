@@ -36,6 +36,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		server:           string(Production) + "/",
 		serverKind:       Production,
 		token:            strings.TrimSpace(os.Getenv("POLAR_ACCESS_TOKEN")),
+		apiVersion:       DefaultAPIVersion,
 		doer:             &http.Client{Transport: newTransport(), CheckRedirect: checkRedirect},
 		retry:            DefaultRetryPolicy(),
 		budget:           newRetryBudget(defaultRetryBudget),
@@ -60,6 +61,7 @@ func (c *Client) callConfig(opts []Option) (*config, error) {
 		return c.cfg, nil
 	}
 	cfg := c.cfg.clone()
+	cfg.scope = callScope
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}

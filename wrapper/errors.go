@@ -304,9 +304,17 @@ func (e *MaybeAppliedError) Unwrap() error {
 }
 
 // InvalidArgumentError is returned before any request is sent when an
-// argument cannot be valid. It never quotes a client secret.
+// argument or an option cannot be valid. It never quotes a secret, nor
+// input that could be one.
 type InvalidArgumentError struct {
-	Op, Arg, Reason string
+	// Op is the operation ("checkouts.get") or the option ("WithAccessToken").
+	Op string
+	// Arg names the argument ("id", "body.metadata", "option").
+	Arg string
+	// Reason says what is wrong.
+	Reason string
+	// Err, if set, is a more specific sentinel, such as [ErrNoAccessToken].
+	Err error
 }
 
 // Error names the operation, the argument and the reason.
@@ -323,6 +331,14 @@ func (e *InvalidArgumentError) Error() string {
 
 // Is matches ErrInvalidArgument.
 func (e *InvalidArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// Unwrap returns Err.
+func (e *InvalidArgumentError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // RequestError is a failure without a response from Polar: connection
 // refused or reset, timeout, TLS failure, or a body that could not be read.

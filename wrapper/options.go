@@ -2,7 +2,6 @@ package polar
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -15,8 +14,39 @@ import (
 
 // Option configures a [Client] when passed to [NewClient], or a single call
 // when passed to an operation; call options apply on top of the client's.
-// An option that cannot apply returns an error instead of panicking.
+// An option that cannot apply makes NewClient or the call fail with an
+// error matching [ErrInvalidArgument], instead of panicking.
+//
+// Most options work in both places. These are client options only, and a
+// call given one fails with [ErrInvalidArgument] (create another client
+// instead): [WithServer], [WithBaseURL], [WithInsecureHTTP] (where the
+// credentials go) and [WithRetryBudget] (a budget shared by every call).
+// [WithResponseInto] is a call option only.
 type Option func(*config) error
+
+// optionScope says where options are being applied.
+type optionScope int
+
+const (
+	clientScope optionScope = iota // NewClient
+	callScope                      // one call
+)
+
+// clientOnly refuses an option that only makes sense for a whole client.
+func (c *config) clientOnly(name string) error {
+	if c.scope == callScope {
+		return invalidOption(name, "a client option: pass it to NewClient, not to a call")
+	}
+	return nil
+}
+
+// callOnly refuses an option that only makes sense for one call.
+func (c *config) callOnly(name string) error {
+	if c.scope == clientScope {
+		return invalidOption(name, "a call option: pass it to one call, not to NewClient")
+	}
+	return nil
+}
 
 // Doer sends HTTP requests. *http.Client implements it.
 type Doer interface {
@@ -32,12 +62,17 @@ const (
 
 // config is the resolved configuration of a client or of one call.
 type config struct {
+	scope optionScope
+
 	server       string // base URL with a trailing slash, as the generated builders need
 	serverKind   Server // Production, Sandbox, or "" for a custom URL
 	insecureHTTP bool
 
 	token       string
 	tokenSource func(context.Context) (string, error)
+
+	apiVersion   string // Polar-Version
+	organization string // Polar-Organization, "" for none
 
 	doer             Doer
 	retry            RetryPolicy
@@ -71,10 +106,10 @@ func WithAccessToken(token string) Option {
 	token = strings.TrimSpace(token)
 	return func(c *config) error {
 		if token == "" {
-			return errors.New("polar: WithAccessToken: empty token")
+			return &InvalidArgumentError{Op: "WithAccessToken", Arg: "option", Reason: "empty token", Err: ErrNoAccessToken}
 		}
 		if strings.ContainsAny(token, "\r\n") {
-			return errors.New("polar: WithAccessToken: token contains a line break")
+			return invalidOption("WithAccessToken", "token contains a line break")
 		}
 		c.token, c.tokenSource = token, nil
 		return nil
@@ -86,7 +121,7 @@ func WithAccessToken(token string) Option {
 func WithTokenSource(source func(context.Context) (string, error)) Option {
 	return func(c *config) error {
 		if source == nil {
-			return errors.New("polar: WithTokenSource: nil source")
+			return invalidOption("WithTokenSource", "nil source")
 		}
 		c.tokenSource, c.token = source, ""
 		return nil
@@ -96,8 +131,11 @@ func WithTokenSource(source func(context.Context) (string, error)) Option {
 // WithServer selects [Production] (the default) or [Sandbox].
 func WithServer(s Server) Option {
 	return func(c *config) error {
+		if err := c.clientOnly("WithServer"); err != nil {
+			return err
+		}
 		if s != Production && s != Sandbox {
-			return fmt.Errorf("polar: WithServer: unknown server %q (use WithBaseURL for others)", string(s))
+			return invalidOption("WithServer", fmt.Sprintf("unknown server %q (use WithBaseURL for others)", string(s)))
 		}
 		c.server, c.serverKind = string(s)+"/", s
 		return nil
@@ -112,18 +150,21 @@ func WithServer(s Server) Option {
 // [polartest]: https://pkg.go.dev/github.com/gopolar/checkouts/polartest
 func WithBaseURL(base string) Option {
 	return func(c *config) error {
+		if err := c.clientOnly("WithBaseURL"); err != nil {
+			return err
+		}
 		u, err := url.Parse(base)
 		if err != nil {
-			return fmt.Errorf("polar: WithBaseURL: %w", err)
+			return invalidOption("WithBaseURL", "not a URL")
 		}
 		if u.Scheme != "https" && u.Scheme != "http" {
-			return fmt.Errorf("polar: WithBaseURL: scheme must be https or http, not %q", u.Scheme)
+			return invalidOption("WithBaseURL", fmt.Sprintf("scheme must be https or http, not %q", u.Scheme))
 		}
 		if u.Host == "" {
-			return errors.New("polar: WithBaseURL: no host")
+			return invalidOption("WithBaseURL", "no host")
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return errors.New("polar: WithBaseURL: credentials, query and fragment are not allowed")
+			return invalidOption("WithBaseURL", "credentials, query and fragment are not allowed")
 		}
 		u.Path = strings.TrimSuffix(u.Path, "/") + "/"
 		u.RawPath = ""
@@ -136,6 +177,9 @@ func WithBaseURL(base string) Option {
 // Only for servers on a trusted network: the access token is sent in clear.
 func WithInsecureHTTP() Option {
 	return func(c *config) error {
+		if err := c.clientOnly("WithInsecureHTTP"); err != nil {
+			return err
+		}
 		c.insecureHTTP = true
 		return nil
 	}
@@ -157,10 +201,10 @@ func WithHTTPClient(d Doer) Option {
 	}
 	return func(c *config) error {
 		if d == nil {
-			return errors.New("polar: WithHTTPClient: nil client")
+			return invalidOption("WithHTTPClient", "nil client")
 		}
 		if hc, ok := d.(*http.Client); ok && hc == nil {
-			return errors.New("polar: WithHTTPClient: nil *http.Client")
+			return invalidOption("WithHTTPClient", "nil *http.Client")
 		}
 		c.doer = d
 		return nil
@@ -173,7 +217,7 @@ func WithHTTPClient(d Doer) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return errors.New("polar: WithLogger: nil logger")
+			return invalidOption("WithLogger", "nil logger")
 		}
 		c.logger = l
 		return nil
@@ -186,7 +230,7 @@ func WithMiddleware(m ...Middleware) Option {
 	return func(c *config) error {
 		for _, mw := range m {
 			if mw == nil {
-				return errors.New("polar: WithMiddleware: nil middleware")
+				return invalidOption("WithMiddleware", "nil middleware")
 			}
 		}
 		c.middleware = append(c.middleware, m...)
@@ -199,7 +243,7 @@ func WithMiddleware(m ...Middleware) Option {
 func WithAppInfo(name, version string) Option {
 	return func(c *config) error {
 		if name == "" || strings.ContainsAny(name+version, " /\r\n") {
-			return fmt.Errorf("polar: WithAppInfo: invalid name or version %q/%q", name, version)
+			return invalidOption("WithAppInfo", fmt.Sprintf("invalid name or version %q/%q", name, version))
 		}
 		token := name
 		if version != "" {
@@ -214,7 +258,7 @@ func WithAppInfo(name, version string) Option {
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		if ua == "" || strings.ContainsAny(ua, "\r\n") {
-			return errors.New("polar: WithUserAgent: empty or multi-line user agent")
+			return invalidOption("WithUserAgent", "empty or multi-line user agent")
 		}
 		c.userAgent = ua
 		return nil
@@ -226,10 +270,15 @@ func WithUserAgent(ua string) Option {
 func WithHeader(key, value string) Option {
 	return func(c *config) error {
 		if key == "" || strings.ContainsAny(key+value, "\r\n") {
-			return fmt.Errorf("polar: WithHeader: invalid header %q", key)
+			return invalidOption("WithHeader", fmt.Sprintf("invalid header %q", key))
 		}
-		if strings.EqualFold(key, "Authorization") {
-			return errors.New("polar: WithHeader: set the token with WithAccessToken")
+		switch http.CanonicalHeaderKey(key) {
+		case "Authorization":
+			return invalidOption("WithHeader", "set the token with WithAccessToken")
+		case "Polar-Version":
+			return invalidOption("WithHeader", "set the API version with WithAPIVersion")
+		case "Polar-Organization":
+			return invalidOption("WithHeader", "set the organization with WithOrganization")
 		}
 		if c.header == nil {
 			c.header = make(http.Header)
@@ -245,7 +294,7 @@ func WithHeader(key, value string) Option {
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
-			return errors.New("polar: WithAttemptTimeout: negative duration")
+			return invalidOption("WithAttemptTimeout", "negative duration")
 		}
 		c.attemptTimeout = d
 		return nil
@@ -257,7 +306,7 @@ func WithAttemptTimeout(d time.Duration) Option {
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
-			return errors.New("polar: WithTimeout: negative duration")
+			return invalidOption("WithTimeout", "negative duration")
 		}
 		c.callTimeout = d
 		return nil
@@ -269,7 +318,7 @@ func WithTimeout(d time.Duration) Option {
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return errors.New("polar: WithMaxResponseBytes: must be positive")
+			return invalidOption("WithMaxResponseBytes", "must be positive")
 		}
 		c.maxResponseBytes = n
 		return nil
@@ -280,8 +329,11 @@ func WithMaxResponseBytes(n int64) Option {
 // body already read and closed), for headers and status. Use it per call.
 func WithResponseInto(dst **http.Response) Option {
 	return func(c *config) error {
+		if err := c.callOnly("WithResponseInto"); err != nil {
+			return err
+		}
 		if dst == nil {
-			return errors.New("polar: WithResponseInto: nil destination")
+			return invalidOption("WithResponseInto", "nil destination")
 		}
 		c.responseInto = dst
 		return nil
@@ -305,7 +357,7 @@ func WithRateLimit(perMinute int) Option {
 	l, err := NewRateLimiter(perMinute, 1)
 	if err != nil {
 		return func(*config) error {
-			return fmt.Errorf("polar: WithRateLimit: must be positive: %w", ErrInvalidArgument)
+			return invalidOption("WithRateLimit", "must be positive")
 		}
 	}
 	return WithRateLimiter(l)
@@ -338,7 +390,7 @@ func WithRateLimiter(l RateLimiter) Option {
 func WithLookahead(pages int) Option {
 	return func(c *config) error {
 		if pages < 0 || pages > 32 {
-			return errors.New("polar: WithLookahead: between 0 and 32 pages")
+			return invalidOption("WithLookahead", "between 0 and 32 pages")
 		}
 		c.lookahead = pages
 		return nil
@@ -350,11 +402,17 @@ func WithLookahead(pages int) Option {
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return func(c *config) error {
 		if sleep == nil {
-			return errors.New("polar: WithSleep: nil function")
+			return invalidOption("WithSleep", "nil function")
 		}
 		c.sleep = sleep
 		return nil
 	}
+}
+
+// invalidOption is the error of an option that cannot apply: an
+// [*InvalidArgumentError], matching [ErrInvalidArgument].
+func invalidOption(name, reason string) error {
+	return &InvalidArgumentError{Op: name, Arg: "option", Reason: reason}
 }
 
 // apply applies opts in order (nil ones are skipped), then checks the
@@ -375,10 +433,10 @@ func (c *config) apply(opts []Option) error {
 func (c *config) validate() error {
 	u, err := url.Parse(c.server)
 	if err != nil {
-		return fmt.Errorf("polar: base URL: %w", err)
+		return invalidOption("WithBaseURL", "not a URL")
 	}
 	if u.Scheme == "http" && !c.insecureHTTP && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("polar: refusing plain http:// to %s: the access token would travel in clear text; use https, a loopback host, or WithInsecureHTTP", u.Host)
+		return invalidOption("WithBaseURL", "refusing plain http:// to "+u.Host+": credentials would travel in clear text; use https, a loopback host, or WithInsecureHTTP")
 	}
 	return nil
 }

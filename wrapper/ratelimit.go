@@ -2,7 +2,6 @@ package polar
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -56,7 +55,7 @@ type rateWaiter struct{}
 // per minute with bursts of up to burst requests (1: evenly spaced).
 func NewRateLimiter(perMinute, burst int) (*LocalRateLimiter, error) {
 	if perMinute <= 0 || burst <= 0 {
-		return nil, fmt.Errorf("polar: NewRateLimiter: rate and burst must be positive: %w", ErrInvalidArgument)
+		return nil, invalidOption("NewRateLimiter", "rate and burst must be positive")
 	}
 	return newLocalRateLimiter(perMinute, burst, time.Now), nil
 }
@@ -249,4 +248,4 @@ func (e *rateWaitError) Unwrap() error {
 }
 
 // errNilRateLimiter is WithRateLimiter's refusal of a nil limiter.
-var errNilRateLimiter = errors.New("polar: WithRateLimiter: nil limiter")
+var errNilRateLimiter = invalidOption("WithRateLimiter", "nil limiter")

@@ -349,7 +349,10 @@ func (r *request) token(ctx context.Context) (string, error) {
 // setHeaders adds the headers every request carries.
 func (r *request) setHeaders(req *http.Request, token string) {
 	h := req.Header
-	h.Set("Polar-Version", APIVersion)
+	h.Set("Polar-Version", r.cfg.apiVersion)
+	if r.cfg.organization != "" {
+		h.Set("Polar-Organization", r.cfg.organization)
+	}
 	h.Set("User-Agent", r.cfg.userAgent)
 	h.Set("Accept", "application/json")
 	for k, v := range r.cfg.header {

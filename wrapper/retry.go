@@ -82,7 +82,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	// Resolve the policy once, here: the option may be applied by many
 	// goroutines at once and must not change what it captured.
 	if p.MaxRetries < 0 || p.BaseDelay < 0 || p.RateLimitBaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
-		return func(*config) error { return errors.New("polar: WithRetryPolicy: negative value") }
+		return func(*config) error { return invalidOption("WithRetryPolicy", "negative value") }
 	}
 	def := DefaultRetryPolicy()
 	if p.BaseDelay == 0 {
@@ -108,7 +108,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return errors.New("polar: WithMaxRetries: negative")
+			return invalidOption("WithMaxRetries", "negative")
 		}
 		c.retry.MaxRetries = n
 		return nil
@@ -119,11 +119,14 @@ func WithMaxRetries(n int) Option {
 // from which every retry takes 5 (10 after a timeout); a call that
 // succeeds gives back what its retries took, or 1 if it needed none. When it is empty, failures are returned at once instead of
 // retried, so an outage does not multiply the load. The default is 500;
-// 0 disables the budget. A client option only.
+// 0 disables the budget. A client option only: a call given it fails.
 func WithRetryBudget(tokens int) Option {
 	return func(c *config) error {
+		if err := c.clientOnly("WithRetryBudget"); err != nil {
+			return err
+		}
 		if tokens < 0 {
-			return errors.New("polar: WithRetryBudget: negative")
+			return invalidOption("WithRetryBudget", "negative")
 		}
 		if tokens == 0 {
 			c.budget = nil

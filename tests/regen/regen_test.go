@@ -261,8 +261,8 @@ func run() error {
 	if st := polar.CheckoutStatus("refunded"); !st.Valid() {
 		return errors.New("refunded is not a valid CheckoutStatus")
 	}
-	if polar.APIVersion != "2026-10" {
-		return fmt.Errorf("polar.APIVersion = %q, want 2026-10", polar.APIVersion)
+	if polar.DefaultAPIVersion != "2026-10" {
+		return fmt.Errorf("polar.DefaultAPIVersion = %q, want 2026-10", polar.DefaultAPIVersion)
 	}
 
 	after := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
