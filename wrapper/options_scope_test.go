@@ -26,8 +26,10 @@ var optionScopes = map[string]struct {
 	call       bool // accepted by a call
 	clientOnly bool
 }{
-	"WithAccessToken":      {func(*testing.T) polar.Option { return polar.WithAccessToken(testToken) }, true, true, false},
-	"WithTokenSource":      {func(*testing.T) polar.Option { return polar.WithTokenSource(func(context.Context) (string, error) { return testToken, nil }) }, true, true, false},
+	"WithAccessToken": {func(*testing.T) polar.Option { return polar.WithAccessToken(testToken) }, true, true, false},
+	"WithTokenSource": {func(*testing.T) polar.Option {
+		return polar.WithTokenSource(func(context.Context) (string, error) { return testToken, nil })
+	}, true, true, false},
 	"WithServer":           {func(*testing.T) polar.Option { return polar.WithServer(polar.Sandbox) }, true, false, true},
 	"WithBaseURL":          {func(*testing.T) polar.Option { return polar.WithBaseURL("http://127.0.0.1:1") }, true, false, true},
 	"WithInsecureHTTP":     {func(*testing.T) polar.Option { return polar.WithInsecureHTTP() }, true, false, true},
@@ -44,12 +46,14 @@ var optionScopes = map[string]struct {
 	"WithRateLimit":        {func(*testing.T) polar.Option { return polar.WithRateLimit(600) }, true, true, false},
 	"WithRateLimiter":      {func(t *testing.T) polar.Option { l, _ := polar.NewRateLimiter(600, 1); return polar.WithRateLimiter(l) }, true, true, false},
 	"WithLookahead":        {func(*testing.T) polar.Option { return polar.WithLookahead(2) }, true, true, false},
-	"WithSleep":            {func(*testing.T) polar.Option { return polar.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }) }, true, true, false},
-	"WithRetryPolicy":      {func(*testing.T) polar.Option { return polar.WithRetryPolicy(polar.DefaultRetryPolicy()) }, true, true, false},
-	"WithMaxRetries":       {func(*testing.T) polar.Option { return polar.WithMaxRetries(1) }, true, true, false},
-	"WithRetryBudget":      {func(*testing.T) polar.Option { return polar.WithRetryBudget(100) }, true, false, true},
-	"WithAPIVersion":       {func(*testing.T) polar.Option { return polar.WithAPIVersion(polar.APIVersion2027_01) }, true, true, false},
-	"WithOrganization":     {func(*testing.T) polar.Option { return polar.WithOrganization("10000000-0000-4000-8000-000000000001") }, true, true, false},
+	"WithSleep": {func(*testing.T) polar.Option {
+		return polar.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() })
+	}, true, true, false},
+	"WithRetryPolicy":  {func(*testing.T) polar.Option { return polar.WithRetryPolicy(polar.DefaultRetryPolicy()) }, true, true, false},
+	"WithMaxRetries":   {func(*testing.T) polar.Option { return polar.WithMaxRetries(1) }, true, true, false},
+	"WithRetryBudget":  {func(*testing.T) polar.Option { return polar.WithRetryBudget(100) }, true, false, true},
+	"WithAPIVersion":   {func(*testing.T) polar.Option { return polar.WithAPIVersion(polar.APIVersion2027_01) }, true, true, false},
+	"WithOrganization": {func(*testing.T) polar.Option { return polar.WithOrganization("10000000-0000-4000-8000-000000000001") }, true, true, false},
 }
 
 // TestOptions_everyOptionHasAScope finds every exported With… function of
