@@ -2,6 +2,7 @@ package polar
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -189,7 +190,8 @@ func (r *request) decodeError(resp *response, cause error) *DecodeError {
 // maybeApplied turns the ambiguous failure of an unsafe POST into a
 // MaybeAppliedError and passes other errors through.
 func maybeApplied(op string, err error) error {
-	if amb, ok := err.(*ambiguousError); ok {
+	var amb *ambiguousError
+	if errors.As(err, &amb) {
 		return &MaybeAppliedError{Op: op, Cause: amb.err}
 	}
 	return err

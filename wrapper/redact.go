@@ -183,7 +183,7 @@ func (r redactor) redactError(err error) error {
 	if errors.As(err, &ue) {
 		cp := *ue
 		cp.URL = r.apply(sanitizeURL(ue.URL))
-		if ue == err {
+		if any(ue) == any(err) { // the top of the chain itself (identity, not errors.Is): a nested URL is redacted in the message
 			err = &cp
 		}
 	}

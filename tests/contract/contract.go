@@ -482,7 +482,9 @@ func flatten(base Violation, loc string, err error) []Violation {
 	}
 	var walk func(loc string, err error)
 	walk = func(loc string, err error) {
-		switch e := err.(type) {
+		// A walk of kin-openapi's error tree one node at a time: errors.As
+		// would jump over the levels that carry the locations.
+		switch e := any(err).(type) {
 		case nil:
 		case openapi3.MultiError:
 			for _, sub := range e {
@@ -590,7 +592,7 @@ func schemaMessage(e *openapi3.SchemaError) string {
 		if len(nested) >= 4 {
 			return
 		}
-		switch x := err.(type) {
+		switch x := any(err).(type) { // node by node, as in walk above
 		case *openapi3.SchemaError:
 			p := "/" + strings.Join(x.JSONPointer(), "/")
 			r := x.Reason
