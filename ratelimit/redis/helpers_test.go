@@ -10,6 +10,8 @@ import (
 
 // recordingHandler keeps the messages of the records logged to it.
 type recordingHandler struct {
+	onRecord func() // called after each record, if set
+
 	mu   sync.Mutex
 	msgs []string
 }
@@ -28,6 +30,9 @@ func (h *recordingHandler) Handle(_ context.Context, r slog.Record) error {
 	h.mu.Lock()
 	h.msgs = append(h.msgs, b.String())
 	h.mu.Unlock()
+	if h.onRecord != nil {
+		h.onRecord()
+	}
 	return nil
 }
 

@@ -277,3 +277,32 @@ func TestReconnect(t *testing.T) {
 		t.Errorf("log records %q, want one outage and one recovery", logs.messages())
 	}
 }
+
+type permissiveLimiter struct{}
+
+func (permissiveLimiter) Wait(context.Context) error { return nil }
+
+// TestHoldWhileRedisDown: a hold asked for while Redis is unreachable
+// still holds this process's callers, even with a fallback that cannot
+// hold.
+func TestHoldWhileRedisDown(t *testing.T) {
+	t.Parallel()
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := newClient("127.0.0.1:" + itoa(port))
+	t.Cleanup(func() { _ = rdb.Close() })
+	l, err := New(rdb, 600, WithKey("org"), WithFallback(permissiveLimiter{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Wait(context.Background()); err != nil || !l.Degraded() {
+		t.Fatalf("Wait = %v, Degraded = %v; want the fallback in use", err, l.Degraded())
+	}
+	l.HoldUntil(time.Now().Add(30 * time.Second))
+	ctx := waitCtx(t, 2*time.Second)
+	if err := l.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+		t.Errorf("Wait during the hold = %v (context done: %v), want an immediate context.DeadlineExceeded", err, ctx.Err())
+	}
+}
