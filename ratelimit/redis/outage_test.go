@@ -117,7 +117,7 @@ func TestRedisStoppedMidRun(t *testing.T) {
 }
 
 // createCheckout creates a checkout session on api to read back.
-func createCheckout(t *testing.T, api *polartest.Server) string {
+func createCheckout(t testing.TB, api *polartest.Server) string {
 	t.Helper()
 	c, err := api.Client()
 	if err != nil {
