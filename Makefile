@@ -9,12 +9,12 @@ BASE        ?= HEAD
 FUZZTIME    ?= 30s
 BENCHCOUNT  ?= 6
 
-.PHONY: all test generate check-generated lint vet unit contract footprint demo mock bench fuzz spec-diff clean
+.PHONY: all test generate check-generated lint vet unit contract redislimit footprint demo mock bench fuzz spec-diff clean
 
 all: test
 
-## test: everything CI checks: lint, vet, tests of both modules with -race, generated-code drift, dependency footprint
-test: lint unit contract check-generated
+## test: everything CI checks: lint, vet, tests of every module with -race, generated-code drift, dependency footprint
+test: lint unit contract redislimit check-generated
 
 ## generate: regenerate client/ from openapi/checkouts.yaml with the pinned oapi-codegen
 generate:
@@ -32,10 +32,12 @@ lint: vet
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(STATICCHECK) ./...
 	cd tests && $(STATICCHECK) ./...
+	cd ratelimit/redis && $(STATICCHECK) ./...
 
 vet:
 	$(GO) vet ./...
 	cd tests && $(GO) vet ./...
+	cd ratelimit/redis && $(GO) vet ./...
 
 ## unit: root module tests (generated client, wrapper, polartest, CLI) with the race detector
 unit:
@@ -44,6 +46,11 @@ unit:
 ## contract: the tests/ module (kin-openapi contract tests, faults, fuzz seeds, footprint) with the race detector
 contract:
 	cd tests && $(GO) test -race -count=1 ./...
+
+## redislimit: the ratelimit/redis module (a rate limit shared through Redis): vet, staticcheck, and its tests with -race
+## against redis-server processes of their own (skipped without redis-server, failed instead when POLAR_REQUIRE_REDIS=1)
+redislimit:
+	cd ratelimit/redis && $(GO) vet ./... && $(STATICCHECK) ./... && $(GO) test -race -count=1 ./...
 
 ## footprint: only the dependency-footprint check
 footprint:
