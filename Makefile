@@ -4,6 +4,7 @@ SHELL := /usr/bin/env bash
 
 GO          ?= go
 STATICCHECK := $(GO) tool -modfile=$(CURDIR)/tools/staticcheck/go.mod staticcheck
+ERRORLINT   := $(GO) tool -modfile=$(CURDIR)/tools/errorlint/go.mod go-errorlint
 OASDIFF     := $(GO) tool -modfile=$(CURDIR)/tools/oasdiff/go.mod oasdiff
 BASE        ?= HEAD
 FUZZTIME    ?= 30s
@@ -26,13 +27,16 @@ check-generated: generate
 	@untracked=$$(git status --porcelain --untracked-files=all -- client/); \
 	  if [ -n "$$untracked" ]; then echo "untracked generated files: $$untracked"; exit 1; fi
 
-## lint: gofmt, go vet and staticcheck on both modules
+## lint: gofmt, go vet, staticcheck (with the doc-comment checks of staticcheck.conf) and go-errorlint on every module
 lint: vet
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(STATICCHECK) ./...
 	cd tests && $(STATICCHECK) ./...
 	cd ratelimit/redis && $(STATICCHECK) ./...
+	$(ERRORLINT) ./...
+	cd tests && $(ERRORLINT) ./...
+	cd ratelimit/redis && $(ERRORLINT) ./...
 
 vet:
 	$(GO) vet ./...
