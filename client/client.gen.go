@@ -2033,6 +2033,36 @@ func (e OAuth2ErrorError) Valid() bool {
 	}
 }
 
+// Defines values for OrderStatus.
+const (
+	OrderStatusDraft             OrderStatus = "draft"
+	OrderStatusPaid              OrderStatus = "paid"
+	OrderStatusPartiallyRefunded OrderStatus = "partially_refunded"
+	OrderStatusPending           OrderStatus = "pending"
+	OrderStatusRefunded          OrderStatus = "refunded"
+	OrderStatusVoid              OrderStatus = "void"
+)
+
+// Valid indicates whether the value is a known member of the OrderStatus enum.
+func (e OrderStatus) Valid() bool {
+	switch e {
+	case OrderStatusDraft:
+		return true
+	case OrderStatusPaid:
+		return true
+	case OrderStatusPartiallyRefunded:
+		return true
+	case OrderStatusPending:
+		return true
+	case OrderStatusRefunded:
+		return true
+	case OrderStatusVoid:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PaymentErrorError.
 const (
 	PaymentErrorErrorPaymentError PaymentErrorError = "PaymentError"
@@ -2888,6 +2918,111 @@ const (
 func (e UnauthorizedError) Valid() bool {
 	switch e {
 	case UnauthorizedErrorUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookCheckoutCreatedPayloadType.
+const (
+	WebhookCheckoutCreatedPayloadTypeCheckoutCreated WebhookCheckoutCreatedPayloadType = "checkout.created"
+)
+
+// Valid indicates whether the value is a known member of the WebhookCheckoutCreatedPayloadType enum.
+func (e WebhookCheckoutCreatedPayloadType) Valid() bool {
+	switch e {
+	case WebhookCheckoutCreatedPayloadTypeCheckoutCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookCheckoutExpiredPayloadType.
+const (
+	WebhookCheckoutExpiredPayloadTypeCheckoutExpired WebhookCheckoutExpiredPayloadType = "checkout.expired"
+)
+
+// Valid indicates whether the value is a known member of the WebhookCheckoutExpiredPayloadType enum.
+func (e WebhookCheckoutExpiredPayloadType) Valid() bool {
+	switch e {
+	case WebhookCheckoutExpiredPayloadTypeCheckoutExpired:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookCheckoutUpdatedPayloadType.
+const (
+	WebhookCheckoutUpdatedPayloadTypeCheckoutUpdated WebhookCheckoutUpdatedPayloadType = "checkout.updated"
+)
+
+// Valid indicates whether the value is a known member of the WebhookCheckoutUpdatedPayloadType enum.
+func (e WebhookCheckoutUpdatedPayloadType) Valid() bool {
+	switch e {
+	case WebhookCheckoutUpdatedPayloadTypeCheckoutUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookOrderCreatedPayloadType.
+const (
+	WebhookOrderCreatedPayloadTypeOrderCreated WebhookOrderCreatedPayloadType = "order.created"
+)
+
+// Valid indicates whether the value is a known member of the WebhookOrderCreatedPayloadType enum.
+func (e WebhookOrderCreatedPayloadType) Valid() bool {
+	switch e {
+	case WebhookOrderCreatedPayloadTypeOrderCreated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookOrderPaidPayloadType.
+const (
+	WebhookOrderPaidPayloadTypeOrderPaid WebhookOrderPaidPayloadType = "order.paid"
+)
+
+// Valid indicates whether the value is a known member of the WebhookOrderPaidPayloadType enum.
+func (e WebhookOrderPaidPayloadType) Valid() bool {
+	switch e {
+	case WebhookOrderPaidPayloadTypeOrderPaid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookOrderRefundedPayloadType.
+const (
+	WebhookOrderRefundedPayloadTypeOrderRefunded WebhookOrderRefundedPayloadType = "order.refunded"
+)
+
+// Valid indicates whether the value is a known member of the WebhookOrderRefundedPayloadType enum.
+func (e WebhookOrderRefundedPayloadType) Valid() bool {
+	switch e {
+	case WebhookOrderRefundedPayloadTypeOrderRefunded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookOrderUpdatedPayloadType.
+const (
+	WebhookOrderUpdatedPayloadTypeOrderUpdated WebhookOrderUpdatedPayloadType = "order.updated"
+)
+
+// Valid indicates whether the value is a known member of the WebhookOrderUpdatedPayloadType enum.
+func (e WebhookOrderUpdatedPayloadType) Valid() bool {
+	switch e {
+	case WebhookOrderUpdatedPayloadTypeOrderUpdated:
 		return true
 	default:
 		return false
@@ -4269,6 +4404,9 @@ type OAuth2Error struct {
 // OAuth2ErrorError defines model for OAuth2Error.Error.
 type OAuth2ErrorError string
 
+// OrderStatus State of an order. Decoders must accept values not listed here.
+type OrderStatus string
+
 // Pagination Where a page sits. `max_page` is ceil(total_count / limit) with the
 // limit the server applied (0 when nothing matches); pages after it are empty.
 type Pagination struct {
@@ -4828,6 +4966,139 @@ type ValidationError struct {
 	// Type Machine-readable kind of failure, such as `missing` or `uuid_parsing`.
 	Type string `json:"type"`
 }
+
+// WebhookCheckoutCreatedPayload Sent when a checkout session is created.
+type WebhookCheckoutCreatedPayload struct {
+	// APIVersion API version the payload follows (newer versions only).
+	APIVersion *string `json:"api_version,omitempty"`
+
+	// Data A checkout session, as seen with an access token.
+	Data Checkout `json:"data"`
+
+	// Timestamp When Polar emitted the event.
+	Timestamp time.Time                         `json:"timestamp"`
+	Type      WebhookCheckoutCreatedPayloadType `json:"type"`
+}
+
+// WebhookCheckoutCreatedPayloadType defines model for WebhookCheckoutCreatedPayload.Type.
+type WebhookCheckoutCreatedPayloadType string
+
+// WebhookCheckoutExpiredPayload Sent when an open session passes its expiry time without being completed.
+type WebhookCheckoutExpiredPayload struct {
+	// APIVersion API version the payload follows (newer versions only).
+	APIVersion *string `json:"api_version,omitempty"`
+
+	// Data A checkout session, as seen with an access token.
+	Data Checkout `json:"data"`
+
+	// Timestamp When Polar emitted the event.
+	Timestamp time.Time                         `json:"timestamp"`
+	Type      WebhookCheckoutExpiredPayloadType `json:"type"`
+}
+
+// WebhookCheckoutExpiredPayloadType defines model for WebhookCheckoutExpiredPayload.Type.
+type WebhookCheckoutExpiredPayloadType string
+
+// WebhookCheckoutUpdatedPayload Sent on any change of a session: fields updated, confirmed, paid
+// (`succeeded`), or a declined payment that returns it to `open`.
+type WebhookCheckoutUpdatedPayload struct {
+	// APIVersion API version the payload follows (newer versions only).
+	APIVersion *string `json:"api_version,omitempty"`
+
+	// Data A checkout session, as seen with an access token.
+	Data Checkout `json:"data"`
+
+	// Timestamp When Polar emitted the event.
+	Timestamp time.Time                         `json:"timestamp"`
+	Type      WebhookCheckoutUpdatedPayloadType `json:"type"`
+}
+
+// WebhookCheckoutUpdatedPayloadType defines model for WebhookCheckoutUpdatedPayload.Type.
+type WebhookCheckoutUpdatedPayloadType string
+
+// WebhookOrder The fields of an order that link it to a checkout session. Polar's
+// order has many more; they decode fine and are ignored here.
+type WebhookOrder struct {
+	// CheckoutID The checkout session that created the order, if any.
+	CheckoutID nullable.Nullable[openapi_types.UUID] `json:"checkout_id"`
+
+	// ID Order ID.
+	ID openapi_types.UUID `json:"id"`
+
+	// Paid Whether the order has been paid for.
+	Paid bool `json:"paid"`
+
+	// Status State of an order. Decoders must accept values not listed here.
+	Status OrderStatus `json:"status"`
+}
+
+// WebhookOrderCreatedPayload Sent when an order is created; it may not be paid yet (`status` pending).
+type WebhookOrderCreatedPayload struct {
+	// APIVersion API version the payload follows (newer versions only).
+	APIVersion *string `json:"api_version,omitempty"`
+
+	// Data The fields of an order that link it to a checkout session. Polar's
+	// order has many more; they decode fine and are ignored here.
+	Data WebhookOrder `json:"data"`
+
+	// Timestamp When Polar emitted the event.
+	Timestamp time.Time                      `json:"timestamp"`
+	Type      WebhookOrderCreatedPayloadType `json:"type"`
+}
+
+// WebhookOrderCreatedPayloadType defines model for WebhookOrderCreatedPayload.Type.
+type WebhookOrderCreatedPayloadType string
+
+// WebhookOrderPaidPayload Sent when an order is fully processed and paid; the usual signal to grant access.
+type WebhookOrderPaidPayload struct {
+	// APIVersion API version the payload follows (newer versions only).
+	APIVersion *string `json:"api_version,omitempty"`
+
+	// Data The fields of an order that link it to a checkout session. Polar's
+	// order has many more; they decode fine and are ignored here.
+	Data WebhookOrder `json:"data"`
+
+	// Timestamp When Polar emitted the event.
+	Timestamp time.Time                   `json:"timestamp"`
+	Type      WebhookOrderPaidPayloadType `json:"type"`
+}
+
+// WebhookOrderPaidPayloadType defines model for WebhookOrderPaidPayload.Type.
+type WebhookOrderPaidPayloadType string
+
+// WebhookOrderRefundedPayload Sent when an order is refunded, fully or partially.
+type WebhookOrderRefundedPayload struct {
+	// APIVersion API version the payload follows (newer versions only).
+	APIVersion *string `json:"api_version,omitempty"`
+
+	// Data The fields of an order that link it to a checkout session. Polar's
+	// order has many more; they decode fine and are ignored here.
+	Data WebhookOrder `json:"data"`
+
+	// Timestamp When Polar emitted the event.
+	Timestamp time.Time                       `json:"timestamp"`
+	Type      WebhookOrderRefundedPayloadType `json:"type"`
+}
+
+// WebhookOrderRefundedPayloadType defines model for WebhookOrderRefundedPayload.Type.
+type WebhookOrderRefundedPayloadType string
+
+// WebhookOrderUpdatedPayload Sent when an order changes, such as from pending to paid, or when it is refunded.
+type WebhookOrderUpdatedPayload struct {
+	// APIVersion API version the payload follows (newer versions only).
+	APIVersion *string `json:"api_version,omitempty"`
+
+	// Data The fields of an order that link it to a checkout session. Polar's
+	// order has many more; they decode fine and are ignored here.
+	Data WebhookOrder `json:"data"`
+
+	// Timestamp When Polar emitted the event.
+	Timestamp time.Time                      `json:"timestamp"`
+	Type      WebhookOrderUpdatedPayloadType `json:"type"`
+}
+
+// WebhookOrderUpdatedPayloadType defines model for WebhookOrderUpdatedPayload.Type.
+type WebhookOrderUpdatedPayloadType string
 
 // CheckoutID defines model for CheckoutID.
 type CheckoutID = openapi_types.UUID

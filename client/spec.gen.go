@@ -7,4 +7,4 @@ package client
 const APIVersion = "2026-04"
 
 // SpecSHA256 is the SHA-256 of the OpenAPI document the client was generated from.
-const SpecSHA256 = "9d48e13d6bcdd66772528fb1ee6f72b7b9d5ab7268852818d8f0e5e6b1b72d2f"
+const SpecSHA256 = "d42156cd7a940e49c4329de214b8a617a361f60c4184d79463b91d768e924a29"
