@@ -59,9 +59,15 @@
 // # Testing clients against failures
 //
 // [Handler.InjectFault] makes the next requests of an operation fail: a
-// status (with Retry-After), a delay, a connection reset before or after
-// the body is read or after the operation was applied, a truncated or
-// non-JSON body, a proxy's HTML error page. [Handler.Stats] and
+// status (with Retry-After, or any headers in [Fault.Header]), a delay, a
+// connection reset before or after the body is read or after the
+// operation was applied, a truncated or non-JSON body, a proxy's HTML
+// error page ([HTMLError]), Cloudflare's 52x pages ([CDNError]), a
+// proxy's plain text ([ProxyText], such as [EnvoyUpstreamReset]), a
+// debug page echoing the request's secrets ([EchoRequest]), a 2xx of the
+// wrong shape ([WrongShape]). Answers normally replace the request, which
+// is not applied; [Fault.AfterApplying] applies it first, so a client can
+// be tested against a success it is told was a failure. [Handler.Stats] and
 // [Handler.ConfirmCount] then tell what the server actually applied, which
 // is what a retry policy must be judged on: a payment must never be
 // confirmed twice.

@@ -18,10 +18,15 @@ type FaultKind int
 // SO_LINGER to 0 and closes it, so the client reads ECONNRESET ("connection
 // reset by peer"); on a connection that cannot be hijacked (HTTP/2) the
 // handler aborts with http.ErrAbortHandler instead.
+//
+// The answering kinds (FaultRespond, FaultHTMLError, FaultCDNError,
+// FaultProxyText, FaultEchoRequest) answer before anything is read or
+// applied, unless [Fault.AfterApply] is set: then the request is handled
+// first and their answer replaces the real one.
 const (
 	// FaultRespond answers Status at once, with RetryAfter (if set) as the
 	// Retry-After header and Body (if set) as the body. Without a Body,
-	// 429 and 503 get an empty body (as Polar's rate limiter and load
+	// 2xx, 429 and 503 get an empty body (as Polar's rate limiter and load
 	// balancer send) and other statuses a JSON error. Nothing is applied.
 	FaultRespond FaultKind = iota
 	// FaultDelay reads the request, waits Delay, then handles it normally:
@@ -47,18 +52,44 @@ const (
 	// body instead of the JSON, as a misconfigured proxy or captive portal
 	// does.
 	FaultGarbageBody
-	// FaultHTMLError answers Status (502 if unset) with an HTML error page,
-	// as a proxy does when the API is unreachable. Nothing is applied.
+	// FaultHTMLError answers Status (502 if unset) with an nginx-style HTML
+	// error page, as a proxy does when the API is unreachable. Nothing is
+	// applied.
 	FaultHTMLError
+	// FaultCDNError answers Status (520 if unset) with Cloudflare's HTML
+	// error page (Server: cloudflare, a CF-RAY header), as the CDN does
+	// when the origin fails. Nothing is applied.
+	FaultCDNError
+	// FaultEchoRequest answers Status (502 if unset) with the HTML debug
+	// page of a misconfigured proxy, which echoes the request line and
+	// every request header, Authorization included: for tests that a
+	// client redacts what an error body may carry. Nothing is applied.
+	FaultEchoRequest
+	// FaultProxyText answers Status (503 if unset) with Body as text/plain,
+	// as Envoy and other proxies answer for an upstream they could not
+	// reach. There is no Polar-Version header: the API did not answer.
+	// Nothing is applied.
+	FaultProxyText
 )
 
 // String names the kind.
 func (k FaultKind) String() string {
-	names := [...]string{"respond", "delay", "reset-before-body", "reset-after-body", "reset-after-apply", "truncated-body", "garbage-body", "html-error"}
+	names := [...]string{"respond", "delay", "reset-before-body", "reset-after-body", "reset-after-apply",
+		"truncated-body", "garbage-body", "html-error", "cdn-error", "echo-request", "proxy-text"}
 	if int(k) >= 0 && int(k) < len(names) {
 		return names[k]
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// answers reports whether the kind writes an answer of its own in place
+// of the operation's.
+func (k FaultKind) answers() bool {
+	switch k {
+	case FaultRespond, FaultHTMLError, FaultCDNError, FaultEchoRequest, FaultProxyText:
+		return true
+	}
+	return false
 }
 
 // Fault is a failure to inject with [Handler.InjectFault]. Delay, if set,
@@ -66,23 +97,61 @@ func (k FaultKind) String() string {
 // meanwhile, the request ends there and nothing is applied.
 type Fault struct {
 	Kind FaultKind
-	// Status of FaultRespond and FaultHTMLError.
+	// Status of the answering kinds (see [FaultKind]).
 	Status int
-	// RetryAfter is the Retry-After header of FaultRespond, such as "2" or
-	// an HTTP date; empty sends none.
+	// RetryAfter is the Retry-After header of the answering kinds, such as
+	// "2" or an HTTP date; empty sends none.
 	RetryAfter string
-	// Body replaces the default body of FaultRespond; ContentType is its
-	// type (default application/json).
+	// Body replaces the default body of FaultRespond (when Body or
+	// ContentType is set, Body is sent as is, even empty), and is the body
+	// of FaultProxyText; ContentType is FaultRespond's type (default
+	// application/json).
 	Body        string
 	ContentType string
+	// Header holds extra response headers of the kinds that answer
+	// (the answering kinds, FaultGarbageBody, FaultTruncatedBody). Each key
+	// replaces the values the fault would send for it, and may hold several
+	// values (two Retry-After headers, say), sent as given.
+	Header http.Header
+	// AfterApply makes an answering kind handle the request first (the
+	// state changes and Stats counts it as applied when it succeeds), then
+	// send its answer instead of the real one: a success the client is told
+	// was a failure. Without it, nothing is applied.
+	AfterApply bool
 	// Delay is waited before the fault acts (for FaultDelay: before the
 	// request is handled normally).
 	Delay time.Duration
 }
 
+// AfterApplying returns a copy of f with AfterApply set: the request is
+// applied, then f's answer replaces the real one.
+func (f Fault) AfterApplying() Fault {
+	f.AfterApply = true
+	return f
+}
+
 // Respond returns a fault answering status, with an optional Retry-After.
 func Respond(status int, retryAfter string) Fault {
 	return Fault{Kind: FaultRespond, Status: status, RetryAfter: retryAfter}
+}
+
+// WrongShape returns a fault that applies the request, then answers status
+// with body as application/json: a 2xx whose body is not what the
+// operation returns, such as {}, null, [], {"status":"ok"} or an error
+// envelope under 200. An empty body is sent empty.
+func WrongShape(status int, body string) Fault {
+	return Fault{Kind: FaultRespond, Status: status, Body: body, ContentType: "application/json", AfterApply: true}
+}
+
+// EnvoyUpstreamReset is the text Envoy answers (with 503) when the
+// upstream closed the connection before sending response headers: the
+// request may or may not have reached the API.
+const EnvoyUpstreamReset = "upstream connect error or disconnect/reset before headers. reset reason: connection termination"
+
+// ProxyText returns a fault answering status with body as text/plain, as
+// Envoy and other proxies do, e.g. ProxyText(503, EnvoyUpstreamReset).
+func ProxyText(status int, body string) Fault {
+	return Fault{Kind: FaultProxyText, Status: status, Body: body}
 }
 
 // Delay returns a fault that handles the request normally after d.
@@ -110,6 +179,15 @@ func GarbageBody() Fault { return Fault{Kind: FaultGarbageBody} }
 
 // HTMLError returns a fault answering status with a proxy's HTML page.
 func HTMLError(status int) Fault { return Fault{Kind: FaultHTMLError, Status: status} }
+
+// CDNError returns a fault answering status with Cloudflare's error page,
+// titled as Cloudflare titles 520 to 527 (other statuses get a generic
+// title).
+func CDNError(status int) Fault { return Fault{Kind: FaultCDNError, Status: status} }
+
+// EchoRequest returns a fault answering status with a proxy's debug page
+// that echoes the request line and headers, secrets included.
+func EchoRequest(status int) Fault { return Fault{Kind: FaultEchoRequest, Status: status} }
 
 // faultQueue holds the faults waiting for each operation.
 type faultQueue struct {
@@ -179,39 +257,63 @@ func (f Fault) wait(r *http.Request) bool {
 	}
 }
 
-// respond writes the answer of FaultRespond or FaultHTMLError.
-func (f Fault) respond(w http.ResponseWriter, version string) {
-	status := f.Status
+// respond writes the answer of an answering kind; version is the
+// Polar-Version to echo when the API itself answers (FaultRespond).
+func (f Fault) respond(w http.ResponseWriter, r *http.Request, version string) {
 	var rep *reply
-	if f.Kind == FaultHTMLError {
-		if status == 0 {
-			status = http.StatusBadGateway
-		}
-		rep = htmlPage(status)
-	} else {
-		if status == 0 {
-			status = http.StatusInternalServerError
-		}
-		rep = &reply{status: status, header: make(http.Header)}
-		switch {
-		case f.Body != "":
-			rep.body = []byte(f.Body)
-			ct := f.ContentType
-			if ct == "" {
-				ct = "application/json"
-			}
-			rep.header.Set("Content-Type", ct)
-		case status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable:
-			rep = jsonReply(status, defaultFaultBody(status))
+	switch f.Kind {
+	case FaultHTMLError:
+		rep = htmlPage(statusOr(f.Status, http.StatusBadGateway))
+	case FaultCDNError:
+		rep = cdnPage(statusOr(f.Status, 520), r.Host)
+	case FaultEchoRequest:
+		rep = echoPage(statusOr(f.Status, http.StatusBadGateway), r)
+	case FaultProxyText:
+		rep = textReply(statusOr(f.Status, http.StatusServiceUnavailable), f.Body)
+	default:
+		rep = f.respondReply()
+		if version != "" {
+			rep.header.Set("Polar-Version", version)
 		}
 	}
 	if f.RetryAfter != "" {
 		rep.header.Set("Retry-After", f.RetryAfter)
 	}
-	if version != "" && f.Kind == FaultRespond {
-		rep.header.Set("Polar-Version", version)
-	}
+	f.addHeader(rep)
 	rep.write(w)
+}
+
+// respondReply is the answer of FaultRespond.
+func (f Fault) respondReply() *reply {
+	status := statusOr(f.Status, http.StatusInternalServerError)
+	switch {
+	case f.Body != "" || f.ContentType != "":
+		rep := &reply{status: status, header: make(http.Header), body: []byte(f.Body)}
+		ct := f.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		rep.header.Set("Content-Type", ct)
+		return rep
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status/100 == 2:
+		return &reply{status: status, header: make(http.Header)}
+	}
+	return jsonReply(status, defaultFaultBody(status))
+}
+
+// addHeader writes f.Header over rep's headers.
+func (f Fault) addHeader(rep *reply) {
+	for k, v := range f.Header {
+		rep.header[http.CanonicalHeaderKey(k)] = append([]string(nil), v...)
+	}
+}
+
+// statusOr returns status, or def when it is unset.
+func statusOr(status, def int) int {
+	if status == 0 {
+		return def
+	}
+	return status
 }
 
 // defaultFaultBody is the JSON error of an injected status: the one Polar
@@ -230,16 +332,6 @@ func defaultFaultBody(status int) errorBody {
 		text = "Error " + strconv.Itoa(status)
 	}
 	return errorBody{Error: strings.ReplaceAll(text, " ", ""), Detail: text}
-}
-
-// htmlPage is a proxy's error page.
-func htmlPage(status int) *reply {
-	text := strconv.Itoa(status) + " " + http.StatusText(status)
-	h := make(http.Header)
-	h.Set("Content-Type", "text/html")
-	body := "<html>\r\n<head><title>" + text + "</title></head>\r\n<body>\r\n<center><h1>" + text +
-		"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-	return &reply{status: status, header: h, body: []byte(body)}
 }
 
 // resetConnection closes the connection with an RST.
@@ -269,30 +361,32 @@ func hijack(w http.ResponseWriter) (net.Conn, *bufio.ReadWriter, bool) {
 
 // truncate sends rep's status and headers with the full Content-Length,
 // then half of its body, and closes the connection.
-func truncate(w http.ResponseWriter, rep *reply, version string) {
+func (f Fault) truncate(w http.ResponseWriter, rep *reply, version string) {
 	conn, rw, ok := hijack(w)
 	if !ok {
 		panic(http.ErrAbortHandler)
 	}
 	defer conn.Close()
 	fmt.Fprintf(rw, "HTTP/1.1 %d %s\r\n", rep.status, http.StatusText(rep.status))
-	rep.header.Set("Content-Length", strconv.Itoa(len(rep.body)))
+	header := rep.header.Clone()
+	header.Set("Content-Length", strconv.Itoa(len(rep.body)))
 	if version != "" {
-		rep.header.Set("Polar-Version", version)
+		header.Set("Polar-Version", version)
 	}
-	rep.header.Set("Connection", "close")
-	_ = rep.header.Write(rw)
+	header.Set("Connection", "close")
+	f.addHeader(&reply{header: header})
+	_ = header.Write(rw)
 	_, _ = rw.WriteString("\r\n")
 	_, _ = rw.Write(rep.body[:len(rep.body)/2])
 	_ = rw.Flush()
 }
 
 // garbage answers 200 with an HTML body.
-func garbage(w http.ResponseWriter, version string) {
-	rep := htmlPage(http.StatusOK)
-	rep.body = []byte("<html><body><h1>Welcome to the network</h1><p>Please log in to continue.</p></body></html>")
+func (f Fault) garbage(w http.ResponseWriter, version string) {
+	rep := captivePortal()
 	if version != "" {
 		rep.header.Set("Polar-Version", version)
 	}
+	f.addHeader(rep)
 	rep.write(w)
 }

@@ -170,12 +170,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !fault.wait(r) {
 			return // the client went away: nothing is applied
 		}
-		switch fault.Kind {
-		case FaultRespond, FaultHTMLError:
+		switch {
+		case fault.Kind.answers() && !fault.AfterApply:
 			written = true
-			fault.respond(w, version)
+			fault.respond(w, r, version)
 			return
-		case FaultResetBeforeBody:
+		case fault.Kind == FaultResetBeforeBody:
 			written = true
 			resetConnection(w)
 			return
@@ -204,6 +204,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	rep = h.dispatch(rt, r, body)
 	if hasFault {
+		if fault.Kind.answers() && fault.AfterApply {
+			written = true
+			fault.respond(w, r, version)
+			return
+		}
 		switch fault.Kind {
 		case FaultResetAfterApply:
 			written = true
@@ -211,11 +216,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case FaultTruncatedBody:
 			written = true
-			truncate(w, rep, version)
+			fault.truncate(w, rep, version)
 			return
 		case FaultGarbageBody:
 			written = true
-			garbage(w, version)
+			fault.garbage(w, version)
 			return
 		}
 	}
