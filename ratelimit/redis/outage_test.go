@@ -119,7 +119,14 @@ func TestRedisStoppedMidRun(t *testing.T) {
 // createCheckout creates a checkout session on api to read back.
 func createCheckout(t testing.TB, api *polartest.Server) string {
 	t.Helper()
-	c, err := api.Client()
+	return createCheckoutAt(t, api.URL)
+}
+
+// createCheckoutAt creates a checkout session on the polartest server at
+// url, with polartest's token.
+func createCheckoutAt(t testing.TB, url string) string {
+	t.Helper()
+	c, err := polar.NewClient(polar.WithBaseURL(url), polar.WithAccessToken(polartest.Token))
 	if err != nil {
 		t.Fatal(err)
 	}
