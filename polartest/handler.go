@@ -2,8 +2,6 @@ package polartest
 
 import (
 	"crypto/subtle"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -103,128 +101,57 @@ type route struct {
 // 429 of the rate limiter and what injected faults produce. A panic of the
 // fake itself is answered with 500 rather than crashing the test.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	written := false
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler { // how a fault aborts an HTTP/2 stream
-				panic(v)
-			}
-			if !written {
-				internalError().write(w)
-			}
-		}
-	}()
-	send := func(rep *reply, version string) {
-		if version != "" {
-			rep.header.Set("Polar-Version", version)
-		}
-		written = true
-		rep.write(w)
-	}
+	x := &exchange{w: w, r: r}
+	defer x.recoverPanic()
 
 	version, ok := apiVersion(r.Header.Get("Polar-Version"))
 	if !ok {
-		send(notFoundRoute(), "")
+		x.send(notFoundRoute())
 		return
 	}
+	x.version = version
 	rt, rep := match(r)
 	if rep != nil {
-		send(rep, version)
+		x.send(rep)
 		return
 	}
+	h.countRequest(rt.op)
+
+	fault := h.faults.take(rt.op)
+	if fault.beforeRead(x) {
+		return
+	}
+	if rep := h.admit(rt, r); rep != nil {
+		x.send(rep)
+		return
+	}
+	body, ok := x.readBody()
+	if !ok || fault.afterRead(x) {
+		return
+	}
+	rep = h.dispatch(rt, r, body)
+	if fault.afterApply(x, rep) {
+		return
+	}
+	x.send(rep)
+}
+
+// countRequest counts a routed request in Stats.
+func (h *Handler) countRequest(op Op) {
 	h.store.mu.Lock()
-	h.store.requests[rt.op]++
+	h.store.requests[op]++
 	h.store.mu.Unlock()
+}
 
-	var (
-		body     []byte
-		bodyRead bool
-	)
-	readBody := func() bool {
-		if bodyRead || r.Body == nil || (r.Method != http.MethodPost && r.Method != http.MethodPatch) {
-			bodyRead = true
-			return true
-		}
-		bodyRead = true
-		var err error
-		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			send(tooLarge(), version)
-			return false
-		case err != nil:
-			return false // the client went away mid-body
-		}
-		return true
-	}
-
-	fault, hasFault := h.faults.take(rt.op)
-	if hasFault {
-		// A slow server has the request in hand while it waits (so that it
-		// notices a client that gives up), except before a reset that must
-		// happen before the body is read.
-		if fault.Delay > 0 && fault.Kind != FaultResetBeforeBody && !readBody() {
-			return
-		}
-		if !fault.wait(r) {
-			return // the client went away: nothing is applied
-		}
-		switch {
-		case fault.Kind.answers() && !fault.AfterApply:
-			written = true
-			fault.respond(w, r, version)
-			return
-		case fault.Kind == FaultResetBeforeBody:
-			written = true
-			resetConnection(w)
-			return
-		}
-	}
-
+// admit applies the confirm rate limit and authentication, and returns
+// the answer refusing the request, or nil.
+func (h *Handler) admit(rt route, r *http.Request) *reply {
 	if rt.op == OpClientConfirm && h.cfg.rateLimit {
 		if wait, ok := h.allowConfirm(r); !ok {
-			send(rateLimited(wait), version)
-			return
+			return rateLimited(wait)
 		}
 	}
-	if rep := h.authenticate(r, !isClientOp(rt.op)); rep != nil {
-		send(rep, version)
-		return
-	}
-
-	if !readBody() {
-		return
-	}
-	if hasFault && fault.Kind == FaultResetAfterBody {
-		written = true
-		resetConnection(w)
-		return
-	}
-
-	rep = h.dispatch(rt, r, body)
-	if hasFault {
-		if fault.Kind.answers() && fault.AfterApply {
-			written = true
-			fault.respond(w, r, version)
-			return
-		}
-		switch fault.Kind {
-		case FaultResetAfterApply:
-			written = true
-			resetConnection(w)
-			return
-		case FaultTruncatedBody:
-			written = true
-			fault.truncate(w, rep, version)
-			return
-		case FaultGarbageBody:
-			written = true
-			fault.garbage(w, version)
-			return
-		}
-	}
-	send(rep, version)
+	return h.authenticate(r, !isClientOp(rt.op))
 }
 
 // dispatch runs the operation.

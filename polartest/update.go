@@ -111,49 +111,88 @@ func checkoutID(id string) (uuid.UUID, *reply) {
 }
 
 // applyPatch returns a copy of cs with p applied, in the order Polar
-// applies an update: product, currency, amount, seats, discount, billing
-// address, tax ID, custom fields, then the plain properties. The first
-// broken business rule stops it; cs itself is never changed.
+// applies an update: product and price, amount and seats, discount,
+// billing address, tax ID and custom fields, then the plain properties.
+// The first broken business rule stops it; cs itself is never changed.
 func (h *Handler) applyPatch(cs *session, p patch, kind bodyKind) (*session, []verr) {
 	next := *cs
 	s := &next
-	body := func(key string) []any { return []any{"body", key} }
-
-	if p.productID.value() {
-		id := p.productID.v
-		if !containsID(s.productIDs, id) {
-			return nil, businessError(body("product_id"), "value_error", "Product is not available in this checkout.", id.String(), nil)
-		}
-		if h.catalog[id].Archived {
-			return nil, businessError(body("product_id"), "value_error", "Product is archived.", id.String(), nil)
-		}
-		if id != s.productID {
-			s.productID = id
-			s.amount = defaultCustomAmount(h.price(s))
-			s.seats = nil
-			if s.discountID != nil {
-				if _, ok := h.discountApplies(s, h.discounts[*s.discountID]); !ok {
-					s.discountID = nil
-				}
-			}
-		}
+	if errs := h.patchProduct(s, &p); errs != nil {
+		return nil, errs
 	}
-	if p.productPriceID.value() && p.productPriceID.v != h.price(s).ID {
-		return nil, businessError(body("product_price_id"), "value_error", "Price is not available in this checkout.", p.productPriceID.v.String(), nil)
+	if errs := h.patchQuantity(s, &p); errs != nil {
+		return nil, errs
+	}
+	if errs := h.patchDiscount(s, &p, kind); errs != nil {
+		return nil, errs
+	}
+	if errs := patchBilling(s, &p); errs != nil {
+		return nil, errs
+	}
+	copyCustomerFields(s, &p, kind)
+	copySettings(s, &p)
+	return s, nil
+}
+
+// bodyLoc is the location of a body property in a validation error.
+func bodyLoc(key string) []any { return []any{"body", key} }
+
+// patchProduct selects the product (resetting the amount and seats, and
+// dropping a discount that no longer applies) and checks the price and
+// currency against it.
+func (h *Handler) patchProduct(s *session, p *patch) []verr {
+	if p.productID.value() {
+		if errs := h.selectProduct(s, p.productID.v); errs != nil {
+			return errs
+		}
 	}
 	pr := h.price(s)
-	if p.currency.value() && p.currency.v != pr.currency() {
-		return nil, businessError(body("currency"), "value_error", "Currency is not available for this product.", p.currency.v, nil)
+	if p.productPriceID.value() && p.productPriceID.v != pr.ID {
+		return businessError(bodyLoc("product_price_id"), "value_error", "Price is not available in this checkout.", p.productPriceID.v.String(), nil)
 	}
+	if p.currency.value() && p.currency.v != pr.currency() {
+		return businessError(bodyLoc("currency"), "value_error", "Currency is not available for this product.", p.currency.v, nil)
+	}
+	return nil
+}
+
+// selectProduct makes id, one of the checkout's products, the selected
+// one.
+func (h *Handler) selectProduct(s *session, id uuid.UUID) []verr {
+	if !containsID(s.productIDs, id) {
+		return businessError(bodyLoc("product_id"), "value_error", "Product is not available in this checkout.", id.String(), nil)
+	}
+	if h.catalog[id].Archived {
+		return businessError(bodyLoc("product_id"), "value_error", "Product is archived.", id.String(), nil)
+	}
+	if id == s.productID {
+		return nil
+	}
+	s.productID = id
+	s.amount = defaultCustomAmount(h.price(s))
+	s.seats = nil
+	if s.discountID != nil {
+		if _, ok := h.discountApplies(s, h.discounts[*s.discountID]); !ok {
+			s.discountID = nil
+		}
+	}
+	return nil
+}
+
+// patchQuantity sets the pay-what-you-want amount and the seats after
+// checking them against the selected price; a seat-based price without a
+// seat count starts at its minimum.
+func (h *Handler) patchQuantity(s *session, p *patch) []verr {
+	pr := h.price(s)
 	if p.amount.value() && pr.Type == PriceCustom {
 		if errs := checkCustomAmount(pr, p.amount.v); errs != nil {
-			return nil, errs
+			return errs
 		}
 		s.amount = p.amount.v
 	}
 	if p.seats.value() {
 		if errs := h.checkSeats(s, int(p.seats.v)); errs != nil {
-			return nil, errs
+			return errs
 		}
 		s.seats = ptr(int(p.seats.v))
 	}
@@ -161,30 +200,41 @@ func (h *Handler) applyPatch(cs *session, p patch, kind bodyKind) (*session, []v
 		lo, _ := h.seatRange(s)
 		s.seats = ptr(lo)
 	}
+	return nil
+}
 
-	switch kind {
-	case kindCreate, kindUpdate:
-		if p.discountID.value() {
-			if errs := h.setDiscount(s, p.discountID.v, "discount_id"); errs != nil {
-				return nil, errs
-			}
-		} else if p.discountID.null {
+// patchDiscount applies the discount of the body: by ID from the token
+// operations, by code (when the checkout allows codes) from the client
+// ones. null removes it.
+func (h *Handler) patchDiscount(s *session, p *patch, kind bodyKind) []verr {
+	if kind == kindCreate || kind == kindUpdate {
+		switch {
+		case p.discountID.value():
+			return h.setDiscount(s, p.discountID.v, "discount_id")
+		case p.discountID.null:
 			s.discountID = nil
 		}
-	default:
-		if s.allowDiscountCodes && p.discountCode.value() {
-			id, ok := h.codes[strings.ToUpper(p.discountCode.v)]
-			if !ok {
-				return nil, businessError(body("discount_code"), "value_error", "Discount does not exist.", p.discountCode.v, nil)
-			}
-			if errs := h.setDiscount(s, id, "discount_code"); errs != nil {
-				return nil, errs
-			}
-		} else if s.allowDiscountCodes && p.discountCode.null {
-			s.discountID = nil
-		}
+		return nil
 	}
+	if !s.allowDiscountCodes {
+		return nil
+	}
+	switch {
+	case p.discountCode.value():
+		id, ok := h.codes[strings.ToUpper(p.discountCode.v)]
+		if !ok {
+			return businessError(bodyLoc("discount_code"), "value_error", "Discount does not exist.", p.discountCode.v, nil)
+		}
+		return h.setDiscount(s, id, "discount_code")
+	case p.discountCode.null:
+		s.discountID = nil
+	}
+	return nil
+}
 
+// patchBilling sets the billing address, the tax ID (which needs a
+// country to be validated against) and the custom field data.
+func patchBilling(s *session, p *patch) []verr {
 	if p.customerBillingAddress.set {
 		s.customerBillingAddress = p.customerBillingAddress.ptr()
 	}
@@ -192,34 +242,37 @@ func (h *Handler) applyPatch(cs *session, p patch, kind bodyKind) (*session, []v
 		s.customerTaxID = p.customerTaxID.ptr()
 	}
 	if s.customerTaxID != nil && s.customerBillingAddress == nil {
-		return nil, businessError(body("customer_billing_address"), "missing", "Country is required to validate tax ID.", nil, nil)
+		return businessError(bodyLoc("customer_billing_address"), "missing", "Country is required to validate tax ID.", nil, nil)
 	}
 	if p.customFieldData.value() {
 		s.customFieldData = p.customFieldData.v
 	}
+	return nil
+}
 
-	setStr := func(f field[string], dst **string) {
-		if f.set {
-			*dst = f.ptr()
-		}
-	}
-	setBool := func(f field[bool], dst *bool) {
-		if f.value() {
-			*dst = f.v
-		}
-	}
-	setStr(p.customerName, &s.customerName)
+// copyCustomerFields copies the customer's properties that need no check.
+// The email of a known customer is kept, except on create.
+func copyCustomerFields(s *session, p *patch, kind bodyKind) {
+	setString(p.customerName, &s.customerName)
 	if s.customerID == nil || kind == kindCreate {
-		setStr(p.customerEmail, &s.customerEmail)
+		setString(p.customerEmail, &s.customerEmail)
 	}
-	setStr(p.customerBillingName, &s.customerBillingName)
-	setStr(p.locale, &s.locale)
-	setStr(p.customerIPAddress, &s.customerIPAddress)
-	setStr(p.successURL, &s.successURL)
-	setStr(p.returnURL, &s.returnURL)
-	setStr(p.embedOrigin, &s.embedOrigin)
-	setStr(p.paymentMethodType, &s.paymentMethodType)
+	setString(p.customerBillingName, &s.customerBillingName)
+	setString(p.locale, &s.locale)
+	setString(p.customerIPAddress, &s.customerIPAddress)
 	setBool(p.isBusinessCustomer, &s.isBusinessCustomer)
+	if p.customerMetadata.set {
+		s.customerMetadata = p.customerMetadata.v // null clears
+	}
+}
+
+// copySettings copies the checkout's own properties that need no check:
+// URLs, payment method, flags, trial and metadata.
+func copySettings(s *session, p *patch) {
+	setString(p.successURL, &s.successURL)
+	setString(p.returnURL, &s.returnURL)
+	setString(p.embedOrigin, &s.embedOrigin)
+	setString(p.paymentMethodType, &s.paymentMethodType)
 	setBool(p.allowDiscountCodes, &s.allowDiscountCodes)
 	setBool(p.requireBillingAddress, &s.requireBillingAddress)
 	if p.allowTrial.set {
@@ -240,10 +293,21 @@ func (h *Handler) applyPatch(cs *session, p patch, kind bodyKind) (*session, []v
 	if p.metadata.value() {
 		s.metadata = p.metadata.v
 	}
-	if p.customerMetadata.set {
-		s.customerMetadata = p.customerMetadata.v // null clears
+}
+
+// setString stores a nullable string property that is present in the
+// body (null clears it).
+func setString(f field[string], dst **string) {
+	if f.set {
+		*dst = f.ptr()
 	}
-	return s, nil
+}
+
+// setBool stores a boolean property that has a value in the body.
+func setBool(f field[bool], dst *bool) {
+	if f.value() {
+		*dst = f.v
+	}
 }
 
 // setDiscount applies a discount after Polar's checks; key is the
