@@ -2,8 +2,8 @@ package polar
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 
