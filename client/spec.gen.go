@@ -4,7 +4,7 @@ package client
 
 // APIVersion is info.version of the OpenAPI document: the Polar API version
 // this client was generated for, sent as the Polar-Version request header.
-const APIVersion = "2026-04"
+const APIVersion = "2026-10"
 
 // SpecSHA256 is the SHA-256 of the OpenAPI document the client was generated from.
-const SpecSHA256 = "d42156cd7a940e49c4329de214b8a617a361f60c4184d79463b91d768e924a29"
+const SpecSHA256 = "d34b2197aea2417843f33ec3edee7efd47656c7f503c08a7f4f084ff6202b05a"
