@@ -86,6 +86,17 @@ type store struct {
 	applied    map[Op]int
 	rateLimits *confirmLimiter
 
+	// observe, when not nil, is called with the previous and the new
+	// state each time the stored state of a session changes: from put (old
+	// nil) and replace, which every change goes through (create, update,
+	// client update, confirm, the expiry and settlement refresh applies,
+	// Expire, SetStatus). It runs under mu, after the new state is stored,
+	// so calls come in the order of the changes; it must not block or take
+	// mu (enqueue and return). Both values are stored states, never
+	// changed in place afterwards, and may be kept. Reset forgets sessions
+	// without a call, and observe survives it.
+	observe func(old, next *session)
+
 	// version is the last version given to a stored session.
 	version uint64
 	// bodies caches the JSON answers of the stored version of each
@@ -134,13 +145,24 @@ func (s *store) put(cs *session) {
 	s.stamp(cs)
 	s.byID[cs.id] = cs
 	s.bySecret[cs.clientSecret] = cs
+	s.notify(nil, cs)
 }
 
 // replace swaps in the new state of an existing session; the caller holds mu.
 func (s *store) replace(cs *session) {
+	old := s.byID[cs.id]
 	s.stamp(cs)
 	s.byID[cs.id] = cs
 	s.bySecret[cs.clientSecret] = cs
+	s.notify(old, cs)
+}
+
+// notify hands a change of stored state to observe, if set; the caller
+// holds mu.
+func (s *store) notify(old, next *session) {
+	if s.observe != nil {
+		s.observe(old, next)
+	}
 }
 
 // stamp gives cs a new version, which invalidates the cached answers of
