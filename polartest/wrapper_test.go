@@ -32,7 +32,7 @@ func TestWrapperFullFlow(t *testing.T) {
 	if co.Amount != 6000 || co.Status != polar.CheckoutStatusOpen {
 		t.Fatalf("created: amount %d status %q", co.Amount, co.Status)
 	}
-	id := co.ID.String()
+	id := co.ID
 
 	got, err := c.Checkouts.Get(ctx, id)
 	if err != nil || got.ClientSecret != co.ClientSecret {
@@ -82,7 +82,7 @@ func TestWrapperFullFlow(t *testing.T) {
 	}
 
 	// Typed errors.
-	if _, err := c.Checkouts.Get(ctx, "20000000-0000-4000-8000-0000000000ff"); !errors.Is(err, polar.ErrNotFound) {
+	if _, err := c.Checkouts.Get(ctx, polar.MustParseUUID("20000000-0000-4000-8000-0000000000ff")); !errors.Is(err, polar.ErrNotFound) {
 		t.Errorf("unknown id: %v", err)
 	}
 	if _, err := c.Checkouts.Update(ctx, id, &polar.CheckoutUpdate{Locale: polar.Value("de")}); !errors.Is(err, polar.ErrCheckoutNotOpen) {

@@ -57,7 +57,7 @@ func TestAPIVersion_defaultClientAndCall(t *testing.T) {
 			if got := c.APIVersion(); got != tt.wantClient {
 				t.Errorf("Client.APIVersion() = %q, want %q", got, tt.wantClient)
 			}
-			if _, err := c.Checkouts.Get(t.Context(), testID, tt.callOpts...); err != nil {
+			if _, err := c.Checkouts.Get(t.Context(), testUUID, tt.callOpts...); err != nil {
 				t.Fatal(err)
 			}
 			if got := seen(); len(got) != 1 || got[0] != tt.want {
@@ -72,7 +72,7 @@ func TestAPIVersion_refusedBeforeSending(t *testing.T) {
 	for _, v := range []string{"", "2026-4", "2026-13", "2026-00", "26-04", "2026-04 ", "2026_04", "latest", "2025-12", "1999-01", "polar_oat_x"} {
 		c, mux, _ := setup(t)
 		seen := recordHeaders(t, mux)
-		_, err := c.Checkouts.Get(t.Context(), testID, polar.WithAPIVersion(v))
+		_, err := c.Checkouts.Get(t.Context(), testUUID, polar.WithAPIVersion(v))
 		if !errors.Is(err, polar.ErrInvalidArgument) || len(seen()) != 0 {
 			t.Errorf("WithAPIVersion(%q): err = %v, requests %d; want ErrInvalidArgument and none", v, err, len(seen()))
 		}
@@ -92,7 +92,7 @@ func TestOrganization_refusedBeforeSending(t *testing.T) {
 	for _, id := range []string{"", "acme", "10000000-0000-4000-8000-00000000000", "{10000000-0000-4000-8000-000000000001}", "urn:uuid:10000000-0000-4000-8000-000000000001", "10000000000040008000000000000001", "10000000-0000-4000-8000-000000000001\r\nX: y"} {
 		c, mux, _ := setup(t)
 		seen := recordHeaders(t, mux)
-		if _, err := c.Checkouts.Get(t.Context(), testID, polar.WithOrganization(id)); !errors.Is(err, polar.ErrInvalidArgument) || len(seen()) != 0 {
+		if _, err := c.Checkouts.Get(t.Context(), testUUID, polar.WithOrganization(id)); !errors.Is(err, polar.ErrInvalidArgument) || len(seen()) != 0 {
 			t.Errorf("WithOrganization(%q): err = %v, requests %d", id, err, len(seen()))
 		}
 	}

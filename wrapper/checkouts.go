@@ -67,10 +67,11 @@ func (s *CheckoutsService) Create(ctx context.Context, body *CheckoutCreate, opt
 	return out, nil
 }
 
-// Get returns a checkout session by ID (GET /v1/checkouts/{id}). The ID
-// must be a UUID; anything else is refused before a request is made.
-func (s *CheckoutsService) Get(ctx context.Context, id string, opts ...Option) (*Checkout, error) {
-	uid, err := parseCheckoutID(opGet, id)
+// Get returns a checkout session by ID (GET /v1/checkouts/{id}): pass the
+// ID of a Checkout the SDK returned, or [ParseUUID] of a string. The zero
+// UUID is refused before a request is made.
+func (s *CheckoutsService) Get(ctx context.Context, id UUID, opts ...Option) (*Checkout, error) {
+	uid, err := checkCheckoutID(opGet, id)
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +87,10 @@ func (s *CheckoutsService) Get(ctx context.Context, id string, opts ...Option) (
 // Update changes an open checkout session (PATCH /v1/checkouts/{id}).
 // Fields left unset keep their value; fields set to null (SetNull, [Null])
 // are cleared. A session that is no longer open gives [ErrCheckoutNotOpen].
-// Updates set absolute values, so failed attempts are retried.
-func (s *CheckoutsService) Update(ctx context.Context, id string, body *CheckoutUpdate, opts ...Option) (*Checkout, error) {
-	uid, err := parseCheckoutID(opUpdate, id)
+// Updates set absolute values, so failed attempts are retried. The ID is
+// taken as [Get] takes it.
+func (s *CheckoutsService) Update(ctx context.Context, id UUID, body *CheckoutUpdate, opts ...Option) (*Checkout, error) {
+	uid, err := checkCheckoutID(opUpdate, id)
 	if err != nil {
 		return nil, err
 	}

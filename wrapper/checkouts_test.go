@@ -31,7 +31,7 @@ func TestCheckoutsService_Get(t *testing.T) {
 		}
 		writeJSON(w, http.StatusOK, checkoutJSON)
 	})
-	got, err := c.Checkouts.Get(t.Context(), testID)
+	got, err := c.Checkouts.Get(t.Context(), testUUID)
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
@@ -96,7 +96,7 @@ func TestCheckoutsService_Update_triState(t *testing.T) {
 				writeJSON(w, http.StatusOK, checkoutJSON)
 			})
 			body := tt.body
-			if _, err := c.Checkouts.Update(t.Context(), testID, &body); err != nil {
+			if _, err := c.Checkouts.Update(t.Context(), testUUID, &body); err != nil {
 				t.Fatalf("Update: %v", err)
 			}
 		})
@@ -210,10 +210,10 @@ func TestCheckoutsService_tokenOperationsNeedAToken(t *testing.T) {
 	}
 	ctx := t.Context()
 	calls := map[string]func() error{
-		"Get":    func() error { _, err := c.Checkouts.Get(ctx, testID); return err },
+		"Get":    func() error { _, err := c.Checkouts.Get(ctx, testUUID); return err },
 		"List":   func() error { _, err := c.Checkouts.List(ctx, nil); return err },
 		"Create": func() error { _, err := c.Checkouts.Create(ctx, &polar.CheckoutCreate{}); return err },
-		"Update": func() error { _, err := c.Checkouts.Update(ctx, testID, &polar.CheckoutUpdate{}); return err },
+		"Update": func() error { _, err := c.Checkouts.Update(ctx, testUUID, &polar.CheckoutUpdate{}); return err },
 	}
 	for name, call := range calls {
 		if err := call(); !errors.Is(err, polar.ErrNoAccessToken) {
@@ -233,7 +233,7 @@ func TestNewClient_tokenFromEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Checkouts.Get(t.Context(), testID); err != nil {
+	if _, err := c.Checkouts.Get(t.Context(), testUUID); err != nil {
 		t.Fatal(err)
 	}
 	if got != "Bearer polar_oat_fromenv" {

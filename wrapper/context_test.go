@@ -26,7 +26,7 @@ func TestContext_cancelDuringBackoffReturnsPromptly(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	_, err = c.Checkouts.Get(ctx, testID)
+	_, err = c.Checkouts.Get(ctx, testUUID)
 	took := time.Since(start)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
@@ -48,7 +48,7 @@ func TestContext_deadlineShorterThanBackoffReturnsAtOnce(t *testing.T) {
 	mux.Handle("/v1/checkouts/{id}", s)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 	defer cancel()
-	_, err := c.Checkouts.Get(ctx, testID)
+	_, err := c.Checkouts.Get(ctx, testUUID)
 	var apiErr *polar.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
 		t.Fatalf("err = %v, want the 503", err)

@@ -92,12 +92,12 @@ func TestErrors_typedRefinements(t *testing.T) {
 	mux.HandleFunc("PATCH /v1/checkouts/{id}", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 422, `{"detail":[{"loc":["body","customer_email"],"msg":"value is not a valid email address","type":"value_error"}]}`)
 	})
-	_, err := c.Checkouts.Get(t.Context(), testID)
+	_, err := c.Checkouts.Get(t.Context(), testUUID)
 	var rl *polar.RateLimitError
 	if !errors.As(err, &rl) || rl.RetryAfter != 2*time.Minute || !errors.Is(err, polar.ErrRateLimited) {
 		t.Errorf("Get: err = %v, want *RateLimitError with RetryAfter 2m", err)
 	}
-	_, err = c.Checkouts.Update(t.Context(), testID, &polar.CheckoutUpdate{})
+	_, err = c.Checkouts.Update(t.Context(), testUUID, &polar.CheckoutUpdate{})
 	var ve *polar.ValidationError
 	if !errors.As(err, &ve) || len(ve.Fields) != 1 || polar.FieldPath(ve.Fields[0]) != "body.customer_email" {
 		t.Errorf("Update: err = %v, want *ValidationError on body.customer_email", err)
@@ -109,7 +109,7 @@ func TestErrors_responseTooLarge(t *testing.T) {
 	c, mux, _ := setup(t, polar.WithMaxResponseBytes(1024))
 	s := newScript(t, status(200, `{"id":"`+strings.Repeat("x", 2000)+`"}`))
 	mux.Handle("/v1/checkouts/{id}", s)
-	_, err := c.Checkouts.Get(t.Context(), testID)
+	_, err := c.Checkouts.Get(t.Context(), testUUID)
 	if !errors.Is(err, polar.ErrResponseTooLarge) {
 		t.Errorf("err = %v, want ErrResponseTooLarge", err)
 	}
@@ -124,7 +124,7 @@ func TestErrors_decodeErrorKeepsStatus(t *testing.T) {
 	mux.HandleFunc("/v1/checkouts/{id}", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, `{"id":"`+testID+`","created_at":"yesterday"}`)
 	})
-	_, err := c.Checkouts.Get(t.Context(), testID)
+	_, err := c.Checkouts.Get(t.Context(), testUUID)
 	var de *polar.DecodeError
 	if !errors.As(err, &de) || de.StatusCode != 200 {
 		t.Errorf("err = %v, want *DecodeError with status 200", err)

@@ -81,7 +81,7 @@ func ExampleCheckoutsService_Get() {
 	ctx := context.Background()
 	created := exampleCheckout(ctx, c)
 
-	co, err := c.Checkouts.Get(ctx, created.ID.String())
+	co, err := c.Checkouts.Get(ctx, created.ID)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func ExampleCheckoutsService_Update() {
 	ctx := context.Background()
 	created := exampleCheckout(ctx, c)
 
-	co, err := c.Checkouts.Update(ctx, created.ID.String(), &polar.CheckoutUpdate{
+	co, err := c.Checkouts.Update(ctx, created.ID, &polar.CheckoutUpdate{
 		CustomerEmail: polar.Value[polar.Email]("ada@example.com"), // set
 		DiscountID:    polar.Null[polar.UUID](),                    // clear
 		// Fields left unset keep their value.
@@ -207,7 +207,7 @@ func ExampleError() {
 	c, stop := exampleClient()
 	defer stop()
 
-	_, err := c.Checkouts.Get(context.Background(), "00000000-0000-4000-8000-000000000000")
+	_, err := c.Checkouts.Get(context.Background(), polar.MustParseUUID("00000000-0000-4000-8000-000000000000"))
 	var apiErr *polar.Error
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.Code, errors.Is(err, polar.ErrNotFound))

@@ -28,6 +28,9 @@ const (
 
 // Complete answers (every required property, as the shape check wants),
 // made from the client's fixtures with the values above.
+// testUUID is testID as the SDK hands IDs out.
+var testUUID = polar.MustParseUUID(testID)
+
 var (
 	checkoutJSON = fixture("checkout.json", map[string]any{"id": testID, "status": "open", "amount": 2500, "currency": "usd", "client_secret": testSecret, "customer_email": nil, "metadata": map[string]any{"order": "42"}})
 	publicJSON   = fixture("checkout_public.json", map[string]any{"id": testID, "status": "open", "amount": 2500, "currency": "usd", "client_secret": testSecret})

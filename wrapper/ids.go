@@ -10,10 +10,42 @@ import (
 // maxClientSecretLen bounds a client secret; real ones are about 50 bytes.
 const maxClientSecretLen = 256
 
-// parseCheckoutID checks a checkout ID before any request is made: it must
-// be a UUID, which also rules out empty, ".", ".." and "/" (values the
-// generated client would turn into a different URL).
-func parseCheckoutID(op, id string) (uuid.UUID, error) {
+// opParseUUID names ParseUUID in its errors.
+const opParseUUID = "ParseUUID"
+
+// ParseUUID parses a Polar ID (checkout, product, organization, customer,
+// discount) written in canonical form (8-4-4-4-12 hex digits), for
+// [CheckoutsService.Get] and Update, request bodies and list filters.
+// Anything else, including the other forms uuid.Parse accepts (braces,
+// "urn:uuid:", no dashes), gives an [*InvalidArgumentError] matching
+// [ErrInvalidArgument]. The error quotes the input only when it cannot be
+// a credential (a client secret or token passed by mistake).
+func ParseUUID(s string) (UUID, error) { return parseID(opParseUUID, s) }
+
+// MustParseUUID is ParseUUID for constants known to be valid; it panics
+// otherwise. Do not use it on input.
+func MustParseUUID(s string) UUID {
+	id, err := ParseUUID(s)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// checkCheckoutID refuses the zero UUID, which no session has: it is what
+// an unset ID field holds, so sending it would hide a caller's bug behind
+// a 404.
+func checkCheckoutID(op string, id UUID) (UUID, error) {
+	if id == (UUID{}) {
+		return UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "the zero UUID (an unset ID?)"}
+	}
+	return id, nil
+}
+
+// parseID checks an ID given as a string: it must be a UUID in canonical
+// form, which also rules out empty, ".", ".." and "/" (values that would
+// turn into a different URL).
+func parseID(op, id string) (uuid.UUID, error) {
 	switch {
 	case id == "":
 		return uuid.UUID{}, &InvalidArgumentError{Op: op, Arg: "id", Reason: "empty"}

@@ -24,8 +24,7 @@ func TestIDs_refusedBeforeAnyRequest(t *testing.T) {
 	ctx := t.Context()
 	for _, v := range bad {
 		calls := map[string]func() error{
-			"Get":           func() error { _, err := c.Checkouts.Get(ctx, v); return err },
-			"Update":        func() error { _, err := c.Checkouts.Update(ctx, v, &polar.CheckoutUpdate{}); return err },
+			"ParseUUID":     func() error { _, err := polar.ParseUUID(v); return err },
 			"ClientGet":     func() error { _, err := c.Checkouts.ClientGet(ctx, v); return err },
 			"ClientUpdate":  func() error { _, err := c.Checkouts.ClientUpdate(ctx, v, &polar.CheckoutUpdatePublic{}); return err },
 			"ClientConfirm": func() error { _, err := c.Checkouts.ClientConfirm(ctx, v, &polar.CheckoutConfirmStripe{}); return err },
@@ -54,13 +53,44 @@ func TestIDs_refusedBeforeAnyRequest(t *testing.T) {
 	}
 }
 
-func TestIDs_nonCanonicalUUIDRefused(t *testing.T) {
+func TestParseUUID_nonCanonicalRefused(t *testing.T) {
 	t.Parallel()
-	c, _, _ := setup(t)
-	for _, v := range []string{"6f1e9d6a3f4e4c1a9a572f1f6a7b8c9d", "{6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d}", "urn:uuid:6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d", "not-a-uuid"} {
-		if _, err := c.Checkouts.Get(t.Context(), v); !errors.Is(err, polar.ErrInvalidArgument) {
-			t.Errorf("Get(%q): err = %v, want ErrInvalidArgument", v, err)
+	for _, v := range []string{"6f1e9d6a3f4e4c1a9a572f1f6a7b8c9d", "{6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d}", "urn:uuid:6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d", "not-a-uuid", " " + testID, testID + "\n"} {
+		if _, err := polar.ParseUUID(v); !errors.Is(err, polar.ErrInvalidArgument) {
+			t.Errorf("ParseUUID(%q): err = %v, want ErrInvalidArgument", v, err)
 		}
+	}
+}
+
+func TestParseUUID_roundTrip(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{testID, strings.ToUpper(testID)} {
+		id, err := polar.ParseUUID(v)
+		if err != nil || id.String() != strings.ToLower(v) {
+			t.Errorf("ParseUUID(%q) = %v, %v; want %s", v, id, err, strings.ToLower(v))
+		}
+	}
+}
+
+// TestIDs_zeroRefused: the zero UUID is what an unset ID field holds; it
+// is refused before any request rather than sent and answered with 404.
+func TestIDs_zeroRefused(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	c, mux, _ := setup(t)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })
+	ctx := t.Context()
+	for name, call := range map[string]func() error{
+		"Get":    func() error { _, err := c.Checkouts.Get(ctx, polar.UUID{}); return err },
+		"Update": func() error { _, err := c.Checkouts.Update(ctx, polar.UUID{}, &polar.CheckoutUpdate{}); return err },
+	} {
+		var ia *polar.InvalidArgumentError
+		if err := call(); !errors.As(err, &ia) || ia.Arg != "id" || !errors.Is(err, polar.ErrInvalidArgument) {
+			t.Errorf("%s(zero UUID): err = %v, want *InvalidArgumentError for id", name, err)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the server received %d requests", n)
 	}
 }
 
@@ -70,7 +100,7 @@ func TestBodies_nilRefused(t *testing.T) {
 	ctx := t.Context()
 	for name, err := range map[string]error{
 		"Create":        func() error { _, err := c.Checkouts.Create(ctx, nil); return err }(),
-		"Update":        func() error { _, err := c.Checkouts.Update(ctx, testID, nil); return err }(),
+		"Update":        func() error { _, err := c.Checkouts.Update(ctx, testUUID, nil); return err }(),
 		"ClientUpdate":  func() error { _, err := c.Checkouts.ClientUpdate(ctx, testSecret, nil); return err }(),
 		"ClientConfirm": func() error { _, err := c.Checkouts.ClientConfirm(ctx, testSecret, nil); return err }(),
 	} {
@@ -83,7 +113,7 @@ func TestBodies_nilRefused(t *testing.T) {
 func TestBodies_invalidEmailIsAnArgumentError(t *testing.T) {
 	t.Parallel()
 	c, _, _ := setup(t)
-	_, err := c.Checkouts.Update(t.Context(), testID, &polar.CheckoutUpdate{CustomerEmail: polar.Value[polar.Email]("not an email")})
+	_, err := c.Checkouts.Update(t.Context(), testUUID, &polar.CheckoutUpdate{CustomerEmail: polar.Value[polar.Email]("not an email")})
 	if !errors.Is(err, polar.ErrInvalidArgument) {
 		t.Errorf("err = %v, want ErrInvalidArgument", err)
 	}

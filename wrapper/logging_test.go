@@ -39,7 +39,7 @@ func TestLogging_debugAndRetriesWithoutSecrets(t *testing.T) {
 	if _, err := c.Checkouts.ClientGet(t.Context(), testSecret); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Checkouts.Get(t.Context(), testID); err != nil {
+	if _, err := c.Checkouts.Get(t.Context(), testUUID); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -63,7 +63,7 @@ func TestLogging_silentByDefault(t *testing.T) {
 	defer slog.SetDefault(old)
 	c, mux, _ := setup(t)
 	mux.Handle("/v1/checkouts/{id}", newScript(t, status(500, ""), status(200, checkoutJSON)))
-	if _, err := c.Checkouts.Get(t.Context(), testID); err != nil {
+	if _, err := c.Checkouts.Get(t.Context(), testUUID); err != nil {
 		t.Fatal(err)
 	}
 	if buf.String() != "" {
@@ -95,7 +95,7 @@ func TestMiddleware_runsInOrderOnEveryAttempt(t *testing.T) {
 			headers = append(headers, strings.Join(r.Header.Values("X-Trace"), ","))
 			status(200, checkoutJSON)(w, r)
 		}))
-	if _, err := c.Checkouts.Get(t.Context(), testID, polar.WithMiddleware(mw("call"))); err != nil {
+	if _, err := c.Checkouts.Get(t.Context(), testUUID, polar.WithMiddleware(mw("call"))); err != nil {
 		t.Fatal(err)
 	}
 	want := "client1,client2,call,client1,client2,call"

@@ -109,7 +109,7 @@ func TestOptions_scopes(t *testing.T) {
 				sent.Add(1)
 				writeJSON(w, http.StatusOK, checkoutJSON)
 			})
-			_, err = c.Checkouts.Get(t.Context(), testID, tt.make(t))
+			_, err = c.Checkouts.Get(t.Context(), testUUID, tt.make(t))
 			switch {
 			case tt.call && err != nil && name != "WithServer" && name != "WithBaseURL":
 				t.Errorf("as a call option: %v", err)

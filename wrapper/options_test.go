@@ -92,10 +92,10 @@ func TestCallOptions_doNotChangeTheClient(t *testing.T) {
 		writeJSON(w, 200, checkoutJSON)
 	})
 	var resp *http.Response
-	if _, err := c.Checkouts.Get(t.Context(), testID, polar.WithHeader("X-Request-Source", "cron"), polar.WithResponseInto(&resp)); err != nil {
+	if _, err := c.Checkouts.Get(t.Context(), testUUID, polar.WithHeader("X-Request-Source", "cron"), polar.WithResponseInto(&resp)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Checkouts.Get(t.Context(), testID); err != nil {
+	if _, err := c.Checkouts.Get(t.Context(), testUUID); err != nil {
 		t.Fatal(err)
 	}
 	if extra[0] != "cron" || extra[1] != "" {
@@ -112,7 +112,7 @@ func TestCallOptions_doNotChangeTheClient(t *testing.T) {
 func TestCallOptions_invalidOptionFailsTheCall(t *testing.T) {
 	t.Parallel()
 	c, _, _ := setup(t)
-	if _, err := c.Checkouts.Get(t.Context(), testID, polar.WithMaxRetries(-3)); err == nil || errors.Is(err, polar.ErrNotFound) {
+	if _, err := c.Checkouts.Get(t.Context(), testUUID, polar.WithMaxRetries(-3)); err == nil || errors.Is(err, polar.ErrNotFound) {
 		t.Errorf("err = %v, want the option's error", err)
 	}
 }

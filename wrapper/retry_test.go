@@ -53,7 +53,7 @@ func TestRetry_get(t *testing.T) {
 			c, mux, sl := setup(t)
 			s := newScript(t, tt.steps...)
 			mux.Handle("/v1/checkouts/{id}", s)
-			_, err := c.Checkouts.Get(t.Context(), testID)
+			_, err := c.Checkouts.Get(t.Context(), testUUID)
 			if got := s.count(); got != tt.wantAttempts {
 				t.Errorf("attempts = %d, want %d", got, tt.wantAttempts)
 			}
@@ -106,7 +106,7 @@ func TestRetry_bodiesAreIdenticalOnEveryAttempt(t *testing.T) {
 	c, mux, _ := setup(t)
 	s := newScript(t, status(500, ""), status(503, ""), status(200, checkoutJSON))
 	mux.Handle("/v1/checkouts/{id}", s)
-	_, err := c.Checkouts.Update(t.Context(), testID, &polar.CheckoutUpdate{
+	_, err := c.Checkouts.Update(t.Context(), testUUID, &polar.CheckoutUpdate{
 		DiscountID: polar.Null[polar.UUID](), CustomerName: polar.Value("Ada"),
 	})
 	if err != nil {
@@ -190,7 +190,7 @@ func TestRetry_connectionRefusedIsRetriedEvenForCreate(t *testing.T) {
 				t.Fatal(err)
 			}
 			if op == "get" {
-				_, err = c.Checkouts.Get(t.Context(), testID)
+				_, err = c.Checkouts.Get(t.Context(), testUUID)
 			} else {
 				_, err = c.Checkouts.Create(t.Context(), &polar.CheckoutCreate{})
 			}
@@ -211,7 +211,7 @@ func TestRetry_attemptTimeout(t *testing.T) {
 		c, mux, _ := setup(t, polar.WithAttemptTimeout(50*time.Millisecond))
 		s := newScript(t, hang, status(200, checkoutJSON))
 		mux.Handle("/v1/checkouts/{id}", s)
-		if _, err := c.Checkouts.Get(t.Context(), testID); err != nil {
+		if _, err := c.Checkouts.Get(t.Context(), testUUID); err != nil {
 			t.Fatalf("Get: %v", err)
 		}
 		if s.count() != 2 {
@@ -238,7 +238,7 @@ func TestRetry_budgetStopsRetries(t *testing.T) {
 	c, mux, _ := setup(t, polar.WithRetryBudget(7))
 	s := newScript(t, status(500, ""))
 	mux.Handle("/v1/checkouts/{id}", s)
-	_, err := c.Checkouts.Get(t.Context(), testID)
+	_, err := c.Checkouts.Get(t.Context(), testUUID)
 	if !errors.Is(err, polar.ErrRetryBudgetExhausted) {
 		t.Errorf("err = %v, want ErrRetryBudgetExhausted", err)
 	}
@@ -256,7 +256,7 @@ func TestRetry_disabled(t *testing.T) {
 	c, mux, _ := setup(t)
 	s := newScript(t, status(503, ""))
 	mux.Handle("/v1/checkouts/{id}", s)
-	_, err := c.Checkouts.Get(t.Context(), testID, polar.WithMaxRetries(0))
+	_, err := c.Checkouts.Get(t.Context(), testUUID, polar.WithMaxRetries(0))
 	var apiErr *polar.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || s.count() != 1 {
 		t.Errorf("attempts = %d with retries disabled, err %v; want 1 attempt and the 503", s.count(), err)
@@ -268,7 +268,7 @@ func TestRetry_budgetRefillsOnSuccess(t *testing.T) {
 	c, mux, _ := setup(t, polar.WithRetryBudget(5))
 	mux.Handle("/v1/checkouts/{id}", newScript(t, status(500, ""), status(200, checkoutJSON), status(500, ""), status(200, checkoutJSON)))
 	for i := range 2 {
-		if _, err := c.Checkouts.Get(t.Context(), testID); err != nil {
+		if _, err := c.Checkouts.Get(t.Context(), testUUID); err != nil {
 			t.Fatalf("call %d: %v (a success must give back what its retry took)", i+1, err)
 		}
 	}

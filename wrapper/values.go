@@ -1,7 +1,6 @@
 package polar
 
 import (
-	"github.com/google/uuid"
 	"github.com/oapi-codegen/nullable"
 )
 
@@ -16,11 +15,3 @@ func Value[T any](v T) nullable.Nullable[T] { return nullable.NewNullableWithVal
 // clears the value on Polar's side. A field left at its zero value is not
 // sent at all and keeps its value.
 func Null[T any]() nullable.Nullable[T] { return nullable.NewNullNullable[T]() }
-
-// ParseUUID parses a Polar ID (product, organization, customer, discount)
-// for use in request bodies and list filters.
-func ParseUUID(s string) (UUID, error) { return uuid.Parse(s) }
-
-// MustParseUUID is ParseUUID for constants known to be valid; it panics
-// otherwise. Do not use it on input.
-func MustParseUUID(s string) UUID { return uuid.MustParse(s) }

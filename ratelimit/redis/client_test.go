@@ -33,7 +33,7 @@ func TestClient429HoldsOtherProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Checkouts.Get(context.Background(), "00000000-0000-4000-8000-000000000000")
+	_, err = c.Checkouts.Get(context.Background(), polar.MustParseUUID("00000000-0000-4000-8000-000000000000"))
 	if !errors.Is(err, polar.ErrRateLimited) {
 		t.Fatalf("Get = %v, want polar.ErrRateLimited", err)
 	}

@@ -35,7 +35,11 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	co, err := client.Checkouts.Get(context.Background(), os.Getenv("CHECKOUT_ID"))
+	id, err := polar.ParseUUID(os.Getenv("CHECKOUT_ID"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	co, err := client.Checkouts.Get(context.Background(), id)
 	if err != nil {
 		log.Fatal(err)
 	}

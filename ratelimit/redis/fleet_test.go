@@ -169,12 +169,13 @@ func runChild(enc string) int {
 		rep childReport
 		wg  sync.WaitGroup
 	)
+	checkoutID := polar.MustParseUUID(cfg.CheckoutID)
 	for range cfg.Workers {
 		wg.Go(func() {
 			for time.Now().Before(end) {
 				start := time.Now().UnixNano()
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				_, err := c.Checkouts.Get(ctx, cfg.CheckoutID)
+				_, err := c.Checkouts.Get(ctx, checkoutID)
 				cancel()
 				stop := time.Now().UnixNano()
 				mu.Lock()

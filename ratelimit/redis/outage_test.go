@@ -63,7 +63,7 @@ func TestRedisStoppedMidRun(t *testing.T) {
 				}
 				calls.Add(1)
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				_, err := c.Checkouts.Get(ctx, id)
+				_, err := c.Checkouts.Get(ctx, polar.MustParseUUID(id))
 				cancel()
 				if err != nil {
 					errs.Add(1)

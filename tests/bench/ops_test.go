@@ -178,7 +178,7 @@ func (f *family) get() impls {
 			return wantID(resp.JSON200.ID, checkoutID)
 		},
 		wrapper: func(ctx context.Context) error {
-			co, err := f.pol.Checkouts.Get(ctx, checkoutID)
+			co, err := f.pol.Checkouts.Get(ctx, f.uid)
 			if err != nil {
 				return err
 			}
@@ -216,7 +216,7 @@ func (f *family) update() impls {
 		},
 		wrapper: func(ctx context.Context) error {
 			body := updateBody
-			co, err := f.pol.Checkouts.Update(ctx, checkoutID, &body)
+			co, err := f.pol.Checkouts.Update(ctx, f.uid, &body)
 			if err != nil {
 				return err
 			}

@@ -30,7 +30,7 @@ type polartestCase struct {
 // session of the one-time product, created through the wrapper, and
 // returns the server, a client with its own transport (64 idle
 // connections per host) and the session's ID.
-func startPolartest(b *testing.B) (*polartest.Server, *http.Client, string) {
+func startPolartest(b *testing.B) (*polartest.Server, *http.Client, polar.UUID) {
 	b.Helper()
 	srv := polartest.NewServer()
 	b.Cleanup(srv.Close)
@@ -43,7 +43,7 @@ func startPolartest(b *testing.B) (*polartest.Server, *http.Client, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return srv, hc, co.ID.String()
+	return srv, hc, co.ID
 }
 
 // runPolartest runs each case from polartestParallelism goroutines per
@@ -111,7 +111,7 @@ func BenchmarkPolartest(b *testing.B) {
 func BenchmarkPolartestServer(b *testing.B) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	srv, hc, id := startPolartest(b)
-	url := srv.URL + "/v1/checkouts/" + id
+	url := srv.URL + "/v1/checkouts/" + id.String()
 	update, err := json.Marshal(updateBody)
 	if err != nil {
 		b.Fatal(err)

@@ -111,10 +111,10 @@ func TestFakeSurface_everyOperation(t *testing.T) {
 	e.create(t, &polar.CheckoutCreate{Products: products(polartest.ProductSeatsID), Seats: polar.Value(12)})
 	e.create(t, &polar.CheckoutCreate{Products: products(polartest.ProductFreeID)})
 
-	if _, err := c.Get(ctx, co.ID.String()); err != nil {
+	if _, err := c.Get(ctx, co.ID); err != nil {
 		t.Fatalf("Get: %v", err)
 	}
-	if _, err := c.Update(ctx, co.ID.String(), &polar.CheckoutUpdate{
+	if _, err := c.Update(ctx, co.ID, &polar.CheckoutUpdate{
 		DiscountID:    polar.Null[polar.UUID](),
 		CustomerName:  polar.Value("Ada"),
 		Metadata:      &polar.MetadataInput{"order": "2"},
@@ -171,7 +171,7 @@ func TestFakeSurface_everyOperation(t *testing.T) {
 	if conf.Status != "confirmed" {
 		t.Errorf("confirmed status = %s", conf.Status)
 	}
-	got, err := c.Get(ctx, co.ID.String())
+	got, err := c.Get(ctx, co.ID)
 	if err != nil || got.Status != polar.CheckoutStatusSucceeded {
 		t.Errorf("Get after confirm: %v, %v", got.Status, err)
 	}
@@ -181,7 +181,7 @@ func TestFakeSurface_everyOperation(t *testing.T) {
 // through the SDK, validated both ways, and checks the typed error.
 func TestFakeSurface_everyErrorPath(t *testing.T) {
 	t.Parallel()
-	unknownID := "00000000-0000-4000-8000-0000000000aa"
+	unknownID := polar.MustParseUUID("00000000-0000-4000-8000-0000000000aa")
 	tests := []struct {
 		name string
 		run  func(t *testing.T, e *fakeEnv) error
@@ -219,7 +219,7 @@ func TestFakeSurface_everyErrorPath(t *testing.T) {
 			if _, err := e.c.Checkouts.ClientConfirm(t.Context(), co.ClientSecret, payer(polartest.TokenSuccess)); err != nil {
 				t.Fatal(err)
 			}
-			_, err := e.c.Checkouts.Update(t.Context(), co.ID.String(), &polar.CheckoutUpdate{CustomerName: polar.Value("x")})
+			_, err := e.c.Checkouts.Update(t.Context(), co.ID, &polar.CheckoutUpdate{CustomerName: polar.Value("x")})
 			return err
 		}, polar.ErrCheckoutNotOpen},
 		{"403 client update of a confirmed checkout", func(t *testing.T, e *fakeEnv) error {
@@ -244,7 +244,7 @@ func TestFakeSurface_everyErrorPath(t *testing.T) {
 			return err
 		}, polar.ErrPaymentFailed},
 		{"422 create with an unknown product", func(t *testing.T, e *fakeEnv) error {
-			_, err := e.c.Checkouts.Create(t.Context(), &polar.CheckoutCreate{Products: products(unknownID)})
+			_, err := e.c.Checkouts.Create(t.Context(), &polar.CheckoutCreate{Products: products(unknownID.String())})
 			return err
 		}, polar.ErrValidation},
 		{"422 confirm without the payer's details", func(t *testing.T, e *fakeEnv) error {

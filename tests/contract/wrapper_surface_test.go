@@ -34,13 +34,19 @@ const surfaceToken = "polar_oat_surfaceToken0123456789abcdef"
 // IDs and secrets of the fixtures the script serves.
 const (
 	fxCheckoutID = "172f80c9-33d9-41b3-945a-aa4e11f252c9" // checkout.json
-	fxSecret     = "polar_c_YsUVbFSSfuHq0ha3hgwncvWDjmPO4FaNr86dnDB1RL4qwTJb"
-	productA     = "2bf134c2-7fbe-4c46-8a63-58eb48266595"
-	productB     = "c545033e-d7ed-4ab4-8aed-2d5d4e0f9a42"
-	orgA         = "fe856f74-0818-4974-846d-50516a452e39"
-	orgB         = "1dbfc517-0bbf-4301-9ba8-555ca42b9737"
-	customerA    = "6c2e1f0a-8a3b-4d6e-9f1c-2b7a5d4e3c21"
-	discountA    = "79334892-2b00-4b19-93f4-43776bcff247"
+)
+
+// fxUUID is fxCheckoutID as the SDK hands IDs out.
+var fxUUID = polar.MustParseUUID(fxCheckoutID)
+
+const (
+	fxSecret  = "polar_c_YsUVbFSSfuHq0ha3hgwncvWDjmPO4FaNr86dnDB1RL4qwTJb"
+	productA  = "2bf134c2-7fbe-4c46-8a63-58eb48266595"
+	productB  = "c545033e-d7ed-4ab4-8aed-2d5d4e0f9a42"
+	orgA      = "fe856f74-0818-4974-846d-50516a452e39"
+	orgB      = "1dbfc517-0bbf-4301-9ba8-555ca42b9737"
+	customerA = "6c2e1f0a-8a3b-4d6e-9f1c-2b7a5d4e3c21"
+	discountA = "79334892-2b00-4b19-93f4-43776bcff247"
 )
 
 // surfaceEnv is one scripted server and a wrapper client pointed at it.
@@ -299,7 +305,7 @@ func TestWrapperSurface_everyOperation(t *testing.T) {
 		t.Parallel()
 		e := newSurface(t, true)
 		e.serve("GET /v1/checkouts/{id}", 200, checkoutJSON)
-		got, err := e.c.Checkouts.Get(t.Context(), fxCheckoutID)
+		got, err := e.c.Checkouts.Get(t.Context(), fxUUID)
 		if err != nil {
 			t.Fatalf("Get: %v", err)
 		}
@@ -329,11 +335,11 @@ func TestWrapperSurface_everyOperation(t *testing.T) {
 			}
 			writeJSON(w, 200, checkoutJSON)
 		})
-		if _, err := e.c.Checkouts.Update(t.Context(), fxCheckoutID, updateBody()); err != nil {
+		if _, err := e.c.Checkouts.Update(t.Context(), fxUUID, updateBody()); err != nil {
 			t.Fatalf("Update: %v", err)
 		}
 		// An empty update is a valid request too.
-		if _, err := e.c.Checkouts.Update(t.Context(), fxCheckoutID, &polar.CheckoutUpdate{}); err != nil {
+		if _, err := e.c.Checkouts.Update(t.Context(), fxUUID, &polar.CheckoutUpdate{}); err != nil {
 			t.Fatalf("Update({}): %v", err)
 		}
 	})
@@ -557,11 +563,11 @@ var operations = []operation{
 		return err
 	}},
 	{"getCheckout", "GET /v1/checkouts/{id}", func(ctx context.Context, c *polar.Client) error {
-		_, err := c.Checkouts.Get(ctx, fxCheckoutID)
+		_, err := c.Checkouts.Get(ctx, fxUUID)
 		return err
 	}},
 	{"updateCheckout", "PATCH /v1/checkouts/{id}", func(ctx context.Context, c *polar.Client) error {
-		_, err := c.Checkouts.Update(ctx, fxCheckoutID, updateBody())
+		_, err := c.Checkouts.Update(ctx, fxUUID, updateBody())
 		return err
 	}},
 	{"clientGetCheckout", "GET /v1/checkouts/client/{secret}", func(ctx context.Context, c *polar.Client) error {
@@ -798,7 +804,7 @@ func embed(t *testing.T, f func(co map[string]any, frag any), raw []byte) []byte
 func getVia(t *testing.T, e *surfaceEnv, body []byte) *polar.Checkout {
 	t.Helper()
 	e.serve("GET /v1/checkouts/{id}", 200, body)
-	co, err := e.c.Checkouts.Get(t.Context(), fxCheckoutID)
+	co, err := e.c.Checkouts.Get(t.Context(), fxUUID)
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}

@@ -262,14 +262,14 @@ var ops = []opSpec{
 		return string(got.Status), nil
 	}},
 	{"get", polartest.OpGet, false, func(ctx context.Context, c *polar.Client, co *polar.Checkout) (string, error) {
-		got, err := c.Checkouts.Get(ctx, co.ID.String())
+		got, err := c.Checkouts.Get(ctx, co.ID)
 		if err != nil {
 			return "", err
 		}
 		return string(got.Status), nil
 	}},
 	{"update", polartest.OpUpdate, true, func(ctx context.Context, c *polar.Client, co *polar.Checkout) (string, error) {
-		got, err := c.Checkouts.Update(ctx, co.ID.String(), &polar.CheckoutUpdate{
+		got, err := c.Checkouts.Update(ctx, co.ID, &polar.CheckoutUpdate{
 			CustomerName: polar.Value("Ada Lovelace"),
 			Metadata:     &polar.MetadataInput{"order": "A-1"},
 		})

@@ -30,6 +30,9 @@ const (
 	testID     = "6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d"
 )
 
+// testUUID is testID as the SDK hands IDs out.
+var testUUID = polar.MustParseUUID(testID)
+
 // Complete bodies (every required property of the model, as the SDK's
 // shape check wants), made from the client's test fixtures with the
 // values above.

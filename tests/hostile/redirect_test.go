@@ -90,7 +90,7 @@ type redirectCase struct {
 
 var redirectCases = []redirectCase{
 	{"Get", checkoutJSON, false, false, func(c *polar.Client, t *testing.T) error {
-		_, err := c.Checkouts.Get(t.Context(), testID)
+		_, err := c.Checkouts.Get(t.Context(), testUUID)
 		return err
 	}},
 	{"List", listJSON, false, false, func(c *polar.Client, t *testing.T) error {
@@ -102,7 +102,7 @@ var redirectCases = []redirectCase{
 		return err
 	}},
 	{"Update", checkoutJSON, false, false, func(c *polar.Client, t *testing.T) error {
-		_, err := c.Checkouts.Update(t.Context(), testID, &polar.CheckoutUpdate{CustomerName: polar.Value("Ada")})
+		_, err := c.Checkouts.Update(t.Context(), testUUID, &polar.CheckoutUpdate{CustomerName: polar.Value("Ada")})
 		return err
 	}},
 	{"ClientGet", publicJSON, true, false, func(c *polar.Client, t *testing.T) error {
@@ -231,7 +231,7 @@ func TestRedirect_sameHostKeepsToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Checkouts.Get(t.Context(), testID); err != nil {
+	if _, err := c.Checkouts.Get(t.Context(), testUUID); err != nil {
 		t.Fatalf("Get through a same-host redirect: %v", err)
 	}
 	if len(auth) != 2 || auth[0] != "Bearer "+testToken || auth[1] != "Bearer "+testToken {

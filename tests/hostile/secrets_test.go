@@ -191,9 +191,9 @@ func TestSecrets_broadRun(t *testing.T) {
 			_, err := e.c.Checkouts.Create(ctx, &polar.CheckoutCreate{Products: []polar.UUID{polar.MustParseUUID(testID)}})
 			return err
 		}},
-		{"GET /v1/checkouts/{id}", func() error { _, err := e.c.Checkouts.Get(ctx, testID); return err }},
+		{"GET /v1/checkouts/{id}", func() error { _, err := e.c.Checkouts.Get(ctx, testUUID); return err }},
 		{"PATCH /v1/checkouts/{id}", func() error {
-			_, err := e.c.Checkouts.Update(ctx, testID, &polar.CheckoutUpdate{CustomerEmail: polar.Value[polar.Email]("ada@example.com")})
+			_, err := e.c.Checkouts.Update(ctx, testUUID, &polar.CheckoutUpdate{CustomerEmail: polar.Value[polar.Email]("ada@example.com")})
 			return err
 		}},
 		{"GET /v1/checkouts/client/{secret}", func() error { _, err := e.c.Checkouts.ClientGet(ctx, testSecret); return err }},
@@ -240,7 +240,7 @@ func TestSecrets_broadRun(t *testing.T) {
 	_, err = refused.Checkouts.ClientConfirm(ctx, otherSecret, &polar.CheckoutConfirmStripe{})
 	col.err("refused ClientConfirm", err)
 	col.err("refused Do", refused.Do(ctx, "GET", "/v1/checkouts/client/"+testSecret, nil, nil))
-	_, err = refused.Checkouts.Get(ctx, testID)
+	_, err = refused.Checkouts.Get(ctx, testUUID)
 	col.err("refused Get", err)
 
 	// https to a plain-HTTP server: a TLS failure naming the URL.
@@ -257,7 +257,7 @@ func TestSecrets_broadRun(t *testing.T) {
 	})
 	_, err = e.c.Checkouts.ClientGet(ctx, testSecret, failing)
 	col.err("middleware ClientGet", err)
-	_, err = e.c.Checkouts.Get(ctx, testID, failing)
+	_, err = e.c.Checkouts.Get(ctx, testUUID, failing)
 	col.err("middleware Get", err)
 
 	// The caller gives up mid-request.

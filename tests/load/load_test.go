@@ -75,7 +75,7 @@ var loadOps = []struct {
 }{
 	{"create", polartest.OpCreate, func(context.Context, *polar.Client, *polar.Checkout, int) error { return nil }},
 	{"get", polartest.OpGet, func(ctx context.Context, c *polar.Client, co *polar.Checkout, i int) error {
-		got, err := c.Checkouts.Get(ctx, co.ID.String())
+		got, err := c.Checkouts.Get(ctx, co.ID)
 		if err == nil && (got.ID != co.ID || got.ClientSecret != co.ClientSecret) {
 			err = fmt.Errorf("got checkout %s", got.ID)
 		}
@@ -83,7 +83,7 @@ var loadOps = []struct {
 	}},
 	{"update", polartest.OpUpdate, func(ctx context.Context, c *polar.Client, co *polar.Checkout, i int) error {
 		name := fmt.Sprintf("worker %d", i)
-		got, err := c.Checkouts.Update(ctx, co.ID.String(), &polar.CheckoutUpdate{
+		got, err := c.Checkouts.Update(ctx, co.ID, &polar.CheckoutUpdate{
 			CustomerName: polar.Value(name),
 			Metadata:     &polar.MetadataInput{"worker": i},
 		})
@@ -446,7 +446,7 @@ func TestFakeConcurrentWritersStayConsistent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := co.ID.String()
+	id := co.ID
 
 	// write sends writer i's values and returns the figures of the answer.
 	write := func(i int) (amounts, error) {
@@ -567,7 +567,7 @@ func TestFakeConcurrentWritersStayConsistent(t *testing.T) {
 	if len(winners) != 1 {
 		t.Fatalf("%d confirmations succeeded (%v), want exactly 1", len(winners), winners)
 	}
-	if n := e.h.ConfirmCount(id); n != 1 {
+	if n := e.h.ConfirmCount(id.String()); n != 1 {
 		t.Errorf("ConfirmCount %d, want 1", n)
 	}
 	final, err = e.c.Checkouts.Get(ctx, id)

@@ -332,7 +332,7 @@ func TestFlowMatchesSpec(t *testing.T) {
 			t.Fatalf("create %s: %v", pid, err)
 		}
 		secrets = append(secrets, co.ClientSecret)
-		if _, err := c.Checkouts.Get(ctx, co.ID.String()); err != nil {
+		if _, err := c.Checkouts.Get(ctx, co.ID); err != nil {
 			t.Fatalf("get: %v", err)
 		}
 		upd := &polar.CheckoutUpdate{
@@ -341,7 +341,7 @@ func TestFlowMatchesSpec(t *testing.T) {
 			CustomerMetadata:       polar.Value(polar.MetadataInput{"tier": "gold"}),
 			ReturnURL:              polar.Null[string](),
 		}
-		if _, err := c.Checkouts.Update(ctx, co.ID.String(), upd); err != nil {
+		if _, err := c.Checkouts.Update(ctx, co.ID, upd); err != nil {
 			t.Fatalf("update: %v", err)
 		}
 		if _, err := c.Checkouts.ClientGet(ctx, co.ClientSecret); err != nil {
@@ -445,7 +445,7 @@ func TestFlowMatchesSpec(t *testing.T) {
 			t.Errorf("%s %s after expiry: %d %v", tc.method, tc.url, status, b)
 		}
 	}
-	if got, err := c.Checkouts.Get(ctx, co.ID.String()); err != nil || got.Status != polar.CheckoutStatusExpired {
+	if got, err := c.Checkouts.Get(ctx, co.ID); err != nil || got.Status != polar.CheckoutStatusExpired {
 		t.Errorf("get after expiry: %v %v", got, err)
 	}
 

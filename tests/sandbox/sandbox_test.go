@@ -87,7 +87,7 @@ func TestSandboxFlow(t *testing.T) {
 			}
 		}},
 		{"get", func(t *testing.T) {
-			got, err := c.Checkouts.Get(ctx, co.ID.String())
+			got, err := c.Checkouts.Get(ctx, co.ID)
 			if err != nil {
 				t.Fatalf("get: %v", err)
 			}
@@ -96,7 +96,7 @@ func TestSandboxFlow(t *testing.T) {
 			}
 		}},
 		{"update", func(t *testing.T) {
-			got, err := c.Checkouts.Update(ctx, co.ID.String(), &polar.CheckoutUpdate{
+			got, err := c.Checkouts.Update(ctx, co.ID, &polar.CheckoutUpdate{
 				Metadata:      &polar.MetadataInput{"suite": "gopolar sandbox", "step": "update"},
 				CustomerEmail: polar.Value[polar.Email]("sandbox@example.com"),
 			})
@@ -150,7 +150,7 @@ func TestSandboxFlow(t *testing.T) {
 			}
 		}},
 		{"not found", func(t *testing.T) {
-			missing := "00000000-0000-4000-8000-000000000000"
+			missing := polar.MustParseUUID("00000000-0000-4000-8000-000000000000")
 			_, err := c.Checkouts.Get(ctx, missing)
 			if !errors.Is(err, polar.ErrNotFound) {
 				t.Fatalf("get %s: %v, want ErrNotFound", missing, err)
