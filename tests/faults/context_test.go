@@ -73,12 +73,16 @@ var (
 func ctxScenarios() []ctxScenario {
 	slowRead := []polartest.Fault{polartest.Delay(10 * time.Second)}
 	return []ctxScenario{
-		{name: "cancel mid-backoff after 503", fault: polartest.Respond(503, ""), trigger: cancelInBackoff, is: context.Canceled},
+		// A 503 to a POST is ambiguous (it may come after Polar applied it),
+		// so POSTs do not back off after one; they do after a 429.
+		{name: "cancel mid-backoff after 503", ops: idempotent, fault: polartest.Respond(503, ""), trigger: cancelInBackoff, is: context.Canceled},
 		{name: "cancel mid-backoff after 429 Retry-After 8", fault: polartest.Respond(429, "8"), trigger: cancelInBackoff, is: context.Canceled},
 		{name: "cancel mid-backoff after 500", ops: idempotent, fault: polartest.Respond(500, ""), trigger: cancelInBackoff, is: context.Canceled},
 		{name: "cancel mid-backoff after a reset", ops: idempotent, fault: polartest.ResetAfterBody(), trigger: cancelInBackoff, is: context.Canceled},
-		{name: "deadline shorter than the backoff", fault: polartest.Respond(503, "5"), trigger: deadline, after: time.Second, is: context.DeadlineExceeded},
-		{name: "WithTimeout shorter than the backoff", fault: polartest.Respond(503, "5"), trigger: callTimeout, after: time.Second, is: context.DeadlineExceeded},
+		{name: "deadline shorter than the backoff after 503", ops: idempotent, fault: polartest.Respond(503, "5"), trigger: deadline, after: time.Second, is: context.DeadlineExceeded},
+		{name: "WithTimeout shorter than the backoff after 503", ops: idempotent, fault: polartest.Respond(503, "5"), trigger: callTimeout, after: time.Second, is: context.DeadlineExceeded},
+		{name: "deadline shorter than the backoff after 429", fault: polartest.Respond(429, "5"), trigger: deadline, after: time.Second, is: context.DeadlineExceeded},
+		{name: "WithTimeout shorter than the backoff after 429", fault: polartest.Respond(429, "5"), trigger: callTimeout, after: time.Second, is: context.DeadlineExceeded},
 		{name: "deadline during the attempt", fault: polartest.Delay(10 * time.Second), trigger: deadline, after: 300 * ms, is: context.DeadlineExceeded, maybe: posts},
 		{name: "WithTimeout during the attempt", fault: polartest.Delay(10 * time.Second), trigger: callTimeout, after: 300 * ms, is: context.DeadlineExceeded, maybe: posts},
 		{name: "cancel during the attempt", fault: polartest.Delay(10 * time.Second), trigger: cancelInAttempt, is: context.Canceled, maybe: posts},
