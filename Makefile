@@ -85,6 +85,8 @@ fuzz:
 spec-diff:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	  git show "$(BASE):openapi/checkouts.yaml" > "$$tmp/base.yaml"; \
+	  version() { sed -n 's/^  version: *"\{0,1\}\([^"]*\)"\{0,1\} *$$/\1/p' "$$1" | head -n 1; }; \
+	  echo "== API version $$(version "$$tmp/base.yaml") ($(BASE)) -> $$(version openapi/checkouts.yaml) (working tree) =="; \
 	  echo "== breaking changes since $(BASE) =="; \
 	  status=0; $(OASDIFF) breaking --fail-on ERR --severity-levels openapi/oasdiff-levels.txt "$$tmp/base.yaml" openapi/checkouts.yaml || status=$$?; \
 	  echo "== all changes since $(BASE) =="; \

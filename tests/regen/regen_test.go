@@ -66,9 +66,9 @@ var (
 		before: true,
 	}
 	editVersion = specEdit{
-		name:    "info.version 2026-10",
-		anchor:  "\n  version: \"2026-04\"\n",
-		text:    "\n  version: \"2026-10\"\n",
+		name:    "info.version 2027-01",
+		anchor:  "\n  version: \"2026-10\"\n",
+		text:    "\n  version: \"2027-01\"\n",
 		replace: true,
 	}
 	// editRemoveSubscriptionID removes a required response property: a
@@ -240,7 +240,7 @@ import (
 	polar "github.com/gopolar/checkouts/wrapper"
 )
 
-const id = "172f80c9-33d9-41b3-945a-aa4e11f252c9"
+var id = polar.MustParseUUID("172f80c9-33d9-41b3-945a-aa4e11f252c9")
 
 func main() {
 	if err := run(); err != nil {
@@ -261,8 +261,8 @@ func run() error {
 	if st := polar.CheckoutStatus("refunded"); !st.Valid() {
 		return errors.New("refunded is not a valid CheckoutStatus")
 	}
-	if polar.DefaultAPIVersion != "2026-10" {
-		return fmt.Errorf("polar.DefaultAPIVersion = %q, want 2026-10", polar.DefaultAPIVersion)
+	if polar.DefaultAPIVersion != "2027-01" {
+		return fmt.Errorf("polar.DefaultAPIVersion = %q, want 2027-01", polar.DefaultAPIVersion)
 	}
 
 	after := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
@@ -275,7 +275,7 @@ func run() error {
 	item = append(item[:end:end], ` + "`" + `,"loyalty_tier":"gold","status":"refunded"}` + "`" + `...)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		if v := r.Header.Get("Polar-Version"); v != "2026-10" {
+		if v := r.Header.Get("Polar-Version"); v != "2027-01" {
 			w.WriteHeader(400)
 			fmt.Fprintf(w, ` + "`" + `{"error":"BadVersion","detail":%q}` + "`" + `, v)
 			return
@@ -398,8 +398,8 @@ func TestRegenerateOnSpecChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(newSpecInfo, []byte(`const APIVersion = "2026-10"`)) {
-		t.Errorf("client/spec.gen.go does not follow info.version 2026-10:\n%s", newSpecInfo)
+	if !bytes.Contains(newSpecInfo, []byte(`const APIVersion = "2027-01"`)) {
+		t.Errorf("client/spec.gen.go does not follow info.version 2027-01:\n%s", newSpecInfo)
 	}
 	sumRE := regexp.MustCompile(`SpecSHA256 = "([0-9a-f]{64})"`)
 	if o, n := sumRE.FindSubmatch(oldSpecInfo), sumRE.FindSubmatch(newSpecInfo); o == nil || n == nil || bytes.Equal(o[1], n[1]) {

@@ -211,7 +211,7 @@ func TestSpecDiff_makeTarget(t *testing.T) {
 		t.Fatalf("make spec-diff on compatible edits: %v\n%s", err, out)
 	}
 	// A breaking edit: spec-diff fails and says why.
-	if err := os.WriteFile(spec, []byte(applyEdits(t, readSpec(t), append([]specEdit{editLoyaltyTier}, editRemoveSubscriptionID...)...)), 0o644); err != nil {
+	if err := os.WriteFile(spec, []byte(applyEdits(t, readSpec(t), append([]specEdit{editLoyaltyTier, editVersion}, editRemoveSubscriptionID...)...)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out, err := run("make", "--no-print-directory", "spec-diff", "BASE=HEAD")
@@ -221,6 +221,10 @@ func TestSpecDiff_makeTarget(t *testing.T) {
 	breakingPart, allPart, ok := strings.Cut(out, "== all changes since HEAD ==")
 	if !ok || !strings.Contains(breakingPart, "== breaking changes since HEAD ==") {
 		t.Fatalf("make spec-diff output lacks its two sections:\n%s", out)
+	}
+	// The report names the API versions it compares (editVersion's pair).
+	if want := "== API version 2026-10 (HEAD) -> 2027-01 (working tree) =="; !strings.Contains(out, want) {
+		t.Errorf("make spec-diff output does not name the version pair %q:\n%s", want, out)
 	}
 	if !strings.Contains(breakingPart, "[response-required-property-removed]") || strings.Contains(breakingPart, "[response-optional-property-added]") {
 		t.Errorf("breaking section should list the removed property and not the added one:\n%s", breakingPart)
