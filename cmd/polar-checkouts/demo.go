@@ -19,7 +19,7 @@ import (
 func runDemo(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	productID := fs.String("product-id", "", "sandbox only: product to check out (a one-time product of your sandbox organization)")
-	if _, err := parseFlags(fs, env, args, 0, ""); err != nil {
+	if _, err := parseFlags(fs, env, args); err != nil {
 		return err
 	}
 	ctx, cancel := withTimeout(ctx, env)
@@ -83,14 +83,14 @@ func (d *demo) fakeFlow(ctx context.Context) error {
 	d.printf("   → pay at %s (expires %s)", redactURL(co.URL), co.ExpiresAt.Format("15:04 MST"))
 
 	d.title("Get it back by ID")
-	got, err := c.Get(ctx, co.ID.String())
+	got, err := c.Get(ctx, co.ID)
 	if err != nil {
 		return err
 	}
 	d.printf("   → %s, %d products offered, metadata %v", got.Status, len(got.Products), got.Metadata)
 
 	d.title("Update it: new metadata, the customer's email, and remove the discount (null clears)")
-	upd, err := c.Update(ctx, co.ID.String(), &polar.CheckoutUpdate{
+	upd, err := c.Update(ctx, co.ID, &polar.CheckoutUpdate{
 		Metadata:      &polar.MetadataInput{"order": "1042", "channel": "newsletter"},
 		CustomerEmail: polar.Value[polar.Email]("ada@example.com"),
 		DiscountID:    polar.Null[polar.UUID](),
@@ -144,14 +144,14 @@ func (d *demo) fakeFlow(ctx context.Context) error {
 	d.printf("   → %s; customer session token %s", conf.Status, redactSecret(conf.CustomerSessionToken.GetOrEmpty()))
 
 	d.title("Get by ID again: the payment went through")
-	got, err = c.Get(ctx, co.ID.String())
+	got, err = c.Get(ctx, co.ID)
 	if err != nil {
 		return err
 	}
 	d.printf("   → %s, customer %s", got.Status, got.CustomerID.GetOrEmpty())
 
 	d.title("Typed errors, matched with errors.Is")
-	_, err = c.Get(ctx, "00000000-0000-4000-8000-000000000000")
+	_, err = c.Get(ctx, polar.MustParseUUID("00000000-0000-4000-8000-000000000000"))
 	d.expect(err, polar.ErrNotFound, "ErrNotFound", "get of an unknown ID")
 	expired, err := c.Create(ctx, &polar.CheckoutCreate{Products: []polar.UUID{one}})
 	if err != nil {
@@ -173,7 +173,7 @@ func (d *demo) fakeFlow(ctx context.Context) error {
 		CustomerBillingAddress: polar.Value(polar.AddressInput{Country: "US", Line1: polar.Value("1 Main St"), City: polar.Value("New York"), State: polar.Value("US-NY"), PostalCode: polar.Value("10001")}),
 	})
 	d.expect(err, polar.ErrPaymentFailed, "ErrPaymentFailed", "a declined card")
-	_, err = c.Get(ctx, "../admin")
+	_, err = polar.ParseUUID("../admin")
 	d.expect(err, polar.ErrInvalidArgument, "ErrInvalidArgument", "an ID that is not a UUID (refused before any request)")
 
 	if d.missed > 0 {
@@ -215,13 +215,13 @@ func (d *demo) sandbox(ctx context.Context, productID string) error {
 	d.printf("   → pay at %s", redactURL(co.URL))
 
 	d.title("Get it back by ID")
-	if co, err = c.Get(ctx, co.ID.String()); err != nil {
+	if co, err = c.Get(ctx, co.ID); err != nil {
 		return err
 	}
 	d.printf("   → %s, metadata %v", co.Status, co.Metadata)
 
 	d.title("Update the customer's email")
-	if co, err = c.Update(ctx, co.ID.String(), &polar.CheckoutUpdate{CustomerEmail: polar.Value[polar.Email]("demo@example.com")}); err != nil {
+	if co, err = c.Update(ctx, co.ID, &polar.CheckoutUpdate{CustomerEmail: polar.Value[polar.Email]("demo@example.com")}); err != nil {
 		return err
 	}
 	d.printf("   → email %s", co.CustomerEmail.GetOrEmpty())
@@ -247,7 +247,7 @@ func (d *demo) sandbox(ctx context.Context, productID string) error {
 	d.printf("   → %s", amounts(pub.Amount, pub.DiscountAmount, pub.TaxAmount.GetOrEmpty(), pub.TaxAmount.IsNull(), pub.TotalAmount, pub.Currency))
 
 	d.title("Typed errors")
-	_, err = c.Get(ctx, "00000000-0000-4000-8000-000000000000")
+	_, err = c.Get(ctx, polar.MustParseUUID("00000000-0000-4000-8000-000000000000"))
 	d.expect(err, polar.ErrNotFound, "ErrNotFound", "get of an unknown ID")
 	d.printf("\nNot run against the sandbox: confirmation (it needs a Stripe confirmation token from the payment form).")
 	if d.missed > 0 {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -12,49 +10,113 @@ import (
 	polar "github.com/gopolar/checkouts/wrapper"
 )
 
-// globals are the flags every command accepts.
+// Environment variables the CLI reads. A flag wins over its variable.
+const (
+	envToken        = "POLAR_ACCESS_TOKEN"
+	envAPIVersion   = "POLAR_API_VERSION"
+	envOrganization = "POLAR_ORGANIZATION_ID"
+	envWebhookKey   = "POLAR_WEBHOOK_SECRET"
+)
+
+// Defaults of the global flags.
+const (
+	defaultServer  = "production"
+	defaultTimeout = 60 * time.Second
+)
+
+// globals are the flags every command accepts, before or after its name.
 type globals struct {
-	server  string
-	token   string
-	timeout time.Duration
-	verbose bool
+	server       string
+	token        string
+	apiVersion   string
+	organization string
+	insecureHTTP bool
+	timeout      time.Duration
+	verbose      bool
 }
 
-// register adds the global flags to fs, bound to g, so they can be given
-// before or after the command name.
+// globalFlagNames are the names register adds, so that a command's help
+// can list them apart from its own flags.
+var globalFlagNames = map[string]bool{
+	"server": true, "token": true, "api-version": true, "organization": true,
+	"insecure-http": true, "timeout": true, "v": true,
+}
+
+// register adds the global flags to fs, bound to g. Registering them on
+// several flag sets in turn (the top level, then the command) keeps what
+// an earlier set parsed, and the defaults shown in help never include a
+// value given on the command line, so --token is never echoed.
 func (g *globals) register(fs *flag.FlagSet) {
 	if g.server == "" {
-		g.server = "production"
+		g.server = defaultServer
 	}
 	if g.timeout == 0 {
-		g.timeout = 60 * time.Second
+		g.timeout = defaultTimeout
 	}
-	fs.StringVar(&g.server, "server", g.server, "Polar environment: production, sandbox or a base URL")
-	fs.StringVar(&g.token, "token", g.token, "access token (default $POLAR_ACCESS_TOKEN)")
-	fs.DurationVar(&g.timeout, "timeout", g.timeout, "bound for the whole command")
-	fs.BoolVar(&g.verbose, "v", g.verbose, "debug logs on stderr")
+	fs.Var(textValue{&g.server, defaultServer}, "server", "Polar `environment`: production, sandbox or a base URL")
+	fs.Var(textValue{p: &g.token}, "token", "access `token` (default $"+envToken+")")
+	fs.Var(textValue{p: &g.apiVersion}, "api-version", "`version` to send as Polar-Version, such as "+polar.APIVersion2026_10+" (default $"+envAPIVersion+", else "+polar.DefaultAPIVersion+")")
+	fs.Var(textValue{p: &g.organization}, "organization", "organization `ID` sent as Polar-Organization, for tokens that act for several (default $"+envOrganization+")")
+	fs.Var(boolValue{&g.insecureHTTP}, "insecure-http", "allow a plain http:// --server that is not on this machine (the token travels in clear)")
+	fs.Var(durationValue{&g.timeout, defaultTimeout}, "timeout", "bound for the whole command (a `duration` such as 30s)")
+	fs.Var(boolValue{&g.verbose}, "v", "debug logs on stderr (never secrets)")
 }
 
 // environment is what commands read and write.
 type environment struct {
 	globals globals
+	stdin   io.Reader
 	stdout  io.Writer
 	stderr  io.Writer
 	getenv  func(string) string
+	// secrets are credentials the command was given (token, webhook
+	// secrets); they are removed from anything printed on stderr.
+	secrets []string
+}
+
+// setting returns the flag's value, else the environment variable's.
+func (e *environment) setting(flagValue, variable string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return strings.TrimSpace(e.getenv(variable))
 }
 
 // token returns the access token from --token or POLAR_ACCESS_TOKEN.
 func (e *environment) token() string {
-	if e.globals.token != "" {
-		return e.globals.token
-	}
-	return strings.TrimSpace(e.getenv("POLAR_ACCESS_TOKEN"))
+	tok := e.setting(e.globals.token, envToken)
+	e.addSecret(tok)
+	return tok
 }
 
-// commonOptions are the SDK options of every client the CLI makes: its
-// name in the User-Agent, and debug logs with -v.
+// addSecret records a credential to keep out of error messages.
+func (e *environment) addSecret(s string) {
+	if s != "" {
+		e.secrets = append(e.secrets, s)
+	}
+}
+
+// redact removes the credentials the command was given from s.
+func (e *environment) redact(s string) string {
+	for _, secret := range e.secrets {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// commonOptions are the SDK options of every client the CLI makes, also
+// the demo's client of the in-process fake: its name in the User-Agent,
+// the API version and organization, and debug logs with -v.
 func (e *environment) commonOptions() []polar.Option {
 	opts := []polar.Option{polar.WithAppInfo("polar-checkouts-cli", polar.Version)}
+	if v := e.setting(e.globals.apiVersion, envAPIVersion); v != "" {
+		opts = append(opts, polar.WithAPIVersion(v))
+	}
+	if org := e.setting(e.globals.organization, envOrganization); org != "" {
+		opts = append(opts, polar.WithOrganization(org))
+	}
 	if e.globals.verbose {
 		logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		opts = append(opts, polar.WithLogger(logger))
@@ -76,13 +138,17 @@ func (e *environment) clientOptions() ([]polar.Option, error) {
 		}
 		opts = append(opts, polar.WithBaseURL(s))
 	}
+	if e.globals.insecureHTTP {
+		opts = append(opts, polar.WithInsecureHTTP())
+	}
 	if tok := e.token(); tok != "" {
 		opts = append(opts, polar.WithAccessToken(tok))
 	}
 	return opts, nil
 }
 
-// newClient builds the SDK client from the global flags.
+// newClient builds the SDK client from the global flags. Its errors name
+// the flags, not the SDK options behind them.
 func (e *environment) newClient() (*polar.Client, error) {
 	opts, err := e.clientOptions()
 	if err != nil {
@@ -90,67 +156,7 @@ func (e *environment) newClient() (*polar.Client, error) {
 	}
 	c, err := polar.NewClient(opts...)
 	if err != nil {
-		return nil, &usageError{msg: err.Error()}
+		return nil, &usageError{msg: explain(err)}
 	}
 	return c, nil
-}
-
-// isUsage reports whether err is a command-line mistake rather than a
-// failure of the API: bad flags, or an argument the SDK refused before
-// sending anything.
-func isUsage(err error) bool {
-	var ue *usageError
-	return errors.As(err, &ue) || errors.Is(err, polar.ErrInvalidArgument) || errors.Is(err, polar.ErrNoAccessToken)
-}
-
-// oneLine flattens a message onto one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// parseFlags parses a command's flags, with the global flags added, and
-// returns the positional arguments. Flags may come before or after them.
-func parseFlags(fs *flag.FlagSet, env *environment, args []string, wantArgs int, argName string) ([]string, error) {
-	fs.SetOutput(env.stderr)
-	env.globals.register(fs)
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, &usageError{msg: err.Error()}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(positional) != wantArgs {
-		if wantArgs == 0 {
-			return nil, usagef("unexpected argument %q", positional[0])
-		}
-		return nil, usagef("want exactly one %s argument", argName)
-	}
-	return positional, nil
-}
-
-// multiFlag is a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-// kvFlag is a repeatable key=value flag.
-type kvFlag map[string]string
-
-func (k kvFlag) String() string { return fmt.Sprint(map[string]string(k)) }
-func (k kvFlag) Set(v string) error {
-	key, val, ok := strings.Cut(v, "=")
-	if !ok || key == "" {
-		return fmt.Errorf("want key=value, got %q", v)
-	}
-	k[key] = val
-	return nil
 }

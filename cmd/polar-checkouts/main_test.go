@@ -18,7 +18,7 @@ import (
 func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(t.Context(), args, &out, &errOut)
+	code = run(t.Context(), args, strings.NewReader(""), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -108,8 +108,8 @@ func TestCLI_exitCodesAndErrors(t *testing.T) {
 	}{
 		{"no command", nil, exitUsage, "usage"},
 		{"unknown command", []string{"refund"}, exitUsage, `unknown command "refund"`},
-		{"missing id", append(g, "get"), exitUsage, "want exactly one ID argument"},
-		{"bad id", append(g, "get", "../x"), exitUsage, "invalid id"},
+		{"missing id", append(g, "get"), exitUsage, "missing the ID argument"},
+		{"bad id", append(g, "get", "../x"), exitUsage, "ID argument: contains a URL delimiter"},
 		{"bad flag", append(g, "list", "--status", "archived"), exitUsage, `--status "archived"`},
 		{"bad server", []string{"--server", "ftp://x", "get", "6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d"}, exitUsage, "--server"},
 		{"not found", append(g, "get", "6f1e9d6a-3f4e-4c1a-9a57-2f1f6a7b8c9d"), exitAPI, "404 ResourceNotFound"},
@@ -169,7 +169,7 @@ func TestCLI_mockServesUntilStopped(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		code := run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, pw, io.Discard)
+		code := run(ctx, []string{"mock", "--addr", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
 		_ = pw.Close()
 		done <- code
 	}()

@@ -2,14 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gopolar/checkouts/polartest"
+	polar "github.com/gopolar/checkouts/wrapper"
 )
 
 // runMock serves the fake Polar checkout API until the process is told
@@ -23,7 +24,7 @@ func runMock(ctx context.Context, env *environment, args []string) error {
 	confirmDelay := fs.Duration("confirm-delay", 0, "time between a confirmation and the checkout succeeding")
 	rateLimit := fs.Bool("confirm-rate-limit", false, "limit confirmations like Polar (6/min, 20/h, then 429)")
 	expiry := fs.Duration("expiry", time.Hour, "lifetime of a new checkout")
-	if _, err := parseFlags(fs, env, args, 0, ""); err != nil {
+	if _, err := parseFlags(fs, env, args); err != nil {
 		return err
 	}
 	if *printFixtures {
@@ -44,30 +45,14 @@ func runMock(ctx context.Context, env *environment, args []string) error {
 	srv := &http.Server{Handler: polartest.NewHandler(opts...), ReadHeaderTimeout: 10 * time.Second}
 	printMockBanner(env, base, *token, *anyToken)
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	fmt.Fprintln(env.stderr, "polar-checkouts mock: shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
-	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return serve(ctx, env, "mock", srv, ln)
 }
 
 // printMockBanner tells the user where the server is and what it holds.
 func printMockBanner(env *environment, base, token string, anyToken bool) {
 	f := polartest.Fixtures()
 	w := env.stdout
-	fmt.Fprintf(w, "Polar fake checkout server listening on %s (API version 2026-04)\n", base)
+	fmt.Fprintf(w, "Polar fake checkout server listening on %s (API versions %s)\n", base, strings.Join(polar.KnownAPIVersions(), ", "))
 	if anyToken {
 		fmt.Fprintln(w, "token:        any bearer token")
 	} else {
