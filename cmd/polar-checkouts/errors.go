@@ -41,6 +41,18 @@ var optionFlags = strings.NewReplacer(
 	"WithTimeout", "--timeout",
 )
 
+// optionSources names where the value of an SDK option came from, for
+// the head of its error.
+var optionSources = strings.NewReplacer(
+	"WithAccessToken", "--token (or $"+envToken+")",
+	"WithServer", "--server",
+	"WithBaseURL", "--server",
+	"WithInsecureHTTP", "--insecure-http",
+	"WithAPIVersion", "--api-version (or $"+envAPIVersion+")",
+	"WithOrganization", "--organization (or $"+envOrganization+")",
+	"WithTimeout", "--timeout",
+)
+
 // explain renders an error for a CLI user, in one line: in the words of
 // the CLI's flags, without the SDK's "polar:" prefixes, with every field
 // of a validation error.
@@ -129,7 +141,7 @@ func explainRequestError(e *polar.RequestError) string {
 // names its flag, an argument its name.
 func explainArgument(e *polar.InvalidArgumentError) string {
 	if e.Arg == "option" {
-		return optionFlags.Replace(e.Op) + ": " + optionFlags.Replace(e.Reason)
+		return optionSources.Replace(e.Op) + ": " + optionFlags.Replace(e.Reason)
 	}
 	return oneLine("invalid " + e.Arg + ": " + optionFlags.Replace(e.Reason))
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -137,6 +138,10 @@ func parseFlags(fs *flag.FlagSet, env *environment, args []string) ([]string, er
 	return positional, nil
 }
 
+// longFlag matches a flag of more than one letter at the start of a line
+// of PrintDefaults.
+var longFlag = regexp.MustCompile(`(?m)^  -(\w\w)`)
+
 // printCommandHelp prints what a command does, its arguments, its own
 // flags and then the global flags.
 func printCommandHelp(w io.Writer, fs *flag.FlagSet, cmd command) {
@@ -165,7 +170,11 @@ func printCommandHelp(w io.Writer, fs *flag.FlagSet, cmd command) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s:\n", section.title)
-		section.fs.SetOutput(w)
+		var b strings.Builder
+		section.fs.SetOutput(&b)
 		section.fs.PrintDefaults()
+		// The flag package shows -name; the CLI's docs and messages say
+		// --name (both work), and -v.
+		fmt.Fprint(w, longFlag.ReplaceAllString(b.String(), "  --$1"))
 	}
 }

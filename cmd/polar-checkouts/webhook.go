@@ -94,7 +94,7 @@ func runWebhookSign(_ context.Context, env *environment, args []string) error {
 	if *ts != "" {
 		sec, err := strconv.ParseInt(*ts, 10, 64)
 		if err != nil {
-			return usagef("--timestamp: want Unix seconds, such as %d", at.Unix())
+			return usagef("--timestamp: want Unix seconds, such as the output of date +%%s")
 		}
 		at = time.Unix(sec, 0)
 	}
