@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gopolar/checkouts/metadata"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -131,21 +132,6 @@ const (
 func (e CheckoutLockedError) Valid() bool {
 	switch e {
 	case CheckoutLockedErrorCheckoutLocked:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CheckoutPublicConfirmedStatus.
-const (
-	CheckoutPublicConfirmedStatusConfirmed CheckoutPublicConfirmedStatus = "confirmed"
-)
-
-// Valid indicates whether the value is a known member of the CheckoutPublicConfirmedStatus enum.
-func (e CheckoutPublicConfirmedStatus) Valid() bool {
-	switch e {
-	case CheckoutPublicConfirmedStatusConfirmed:
 		return true
 	default:
 		return false
@@ -3864,8 +3850,8 @@ type CheckoutPublicConfirmed struct {
 	// Seats Number of seats (seat-based prices only).
 	Seats nullable.Nullable[int] `json:"seats,omitempty"`
 
-	// Status Always `confirmed` in this response.
-	Status CheckoutPublicConfirmedStatus `json:"status"`
+	// Status Always `confirmed` in Polar's answer to a confirmation.
+	Status CheckoutStatus `json:"status"`
 
 	// SuccessURL Where the customer lands after paying.
 	SuccessURL string `json:"success_url"`
@@ -3884,9 +3870,6 @@ type CheckoutPublicConfirmed struct {
 	// URL Hosted checkout page to send the customer to.
 	URL string `json:"url"`
 }
-
-// CheckoutPublicConfirmedStatus Always `confirmed` in this response.
-type CheckoutPublicConfirmedStatus string
 
 // CheckoutSortProperty A sort key; a leading `-` sorts descending.
 type CheckoutSortProperty string
@@ -4200,7 +4183,7 @@ type CustomFieldTextProperties struct {
 }
 
 // CustomerMetadataOutput Metadata copied to the customer created by the session.
-type CustomerMetadataOutput map[string]CustomerMetadataValue
+type CustomerMetadataOutput = metadata.Map
 
 // CustomerMetadataValue A customer metadata value.
 type CustomerMetadataValue = interface{}
@@ -4358,13 +4341,13 @@ type ListResourceCheckout struct {
 // MetadataInput Your own key-value data: at most 50 keys, keys of 1 to 40 characters
 // (a `propertyNames` rule that OpenAPI 3.0 cannot express), string
 // values of 1 to 500 characters.
-type MetadataInput map[string]MetadataInputValue
+type MetadataInput = metadata.Map
 
 // MetadataInputValue A metadata value to store.
 type MetadataInputValue = interface{}
 
 // MetadataOutputType Your own key-value data on a resource.
-type MetadataOutputType map[string]MetadataValue
+type MetadataOutputType = metadata.Map
 
 // MetadataValue A metadata value.
 type MetadataValue = interface{}

@@ -7,4 +7,4 @@ package client
 const APIVersion = "2026-10"
 
 // SpecSHA256 is the SHA-256 of the OpenAPI document the client was generated from.
-const SpecSHA256 = "d34b2197aea2417843f33ec3edee7efd47656c7f503c08a7f4f084ff6202b05a"
+const SpecSHA256 = "7bca42bfe2ac8f453818bf947daa22b408d6616a903a5c8d70b08abe5d08ac1e"

@@ -164,7 +164,7 @@ func (h *Handler) buildConfirmed(cs *session, sessionToken string) (client.Check
 		err = convert(raw, &out)
 	}
 	out.Organization = checkoutOrganization()
-	out.Status = client.CheckoutPublicConfirmedStatusConfirmed
+	out.Status = client.CheckoutStatusConfirmed
 	out.CustomerSessionToken = val(sessionToken)
 	return out, err
 }

@@ -24,7 +24,7 @@ func TestConfirmSucceeds(t *testing.T) {
 	if err := jsonUnmarshal(r.raw, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != client.CheckoutPublicConfirmedStatusConfirmed || got.CustomerID.IsNull() {
+	if got.Status != client.CheckoutStatusConfirmed || got.CustomerID.IsNull() {
 		t.Errorf("status %q customer %v", got.Status, got.CustomerID)
 	}
 	if tok := got.CustomerSessionToken.MustGet(); !regexp.MustCompile(`^polar_cst_[A-Za-z0-9]{48}$`).MatchString(tok) {

@@ -102,10 +102,22 @@ func TestCreateDefaultsAndEcho(t *testing.T) {
 	if c.ID.Version() != 4 {
 		t.Errorf("id %s is not a UUID v4", c.ID)
 	}
-	if c.Metadata["order"] != "A-1" || c.Metadata["n"] != float64(3) || c.Metadata["ratio"] != 0.5 || c.Metadata["vip"] != true {
+	if order, _ := c.Metadata.String("order"); order != "A-1" {
 		t.Errorf("metadata %v", c.Metadata)
 	}
-	if c.CustomerMetadata["plan"] != "gold" || c.CustomerMetadata["seats"] != float64(2) {
+	if n, ok := c.Metadata.Int("n"); !ok || n != 3 {
+		t.Errorf("metadata %v", c.Metadata)
+	}
+	if ratio, _ := c.Metadata.Float("ratio"); ratio != 0.5 {
+		t.Errorf("metadata %v", c.Metadata)
+	}
+	if vip, ok := c.Metadata.Bool("vip"); !ok || !vip {
+		t.Errorf("metadata %v", c.Metadata)
+	}
+	if plan, _ := c.CustomerMetadata.String("plan"); plan != "gold" {
+		t.Errorf("customer_metadata %v", c.CustomerMetadata)
+	}
+	if seats, ok := c.CustomerMetadata.Int("seats"); !ok || seats != 2 {
 		t.Errorf("customer_metadata %v", c.CustomerMetadata)
 	}
 	if (*c.CustomFieldData)["po"] != "123" {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gopolar/checkouts/client"
+	"github.com/gopolar/checkouts/metadata"
 	"github.com/gopolar/checkouts/polartest"
 )
 
@@ -79,7 +80,7 @@ func TestUpdateTriState(t *testing.T) {
 			}
 		}},
 		{"metadata is replaced whole", map[string]any{"metadata": map[string]any{"x": 1}}, func(t *testing.T, _, after client.Checkout) {
-			if len(after.Metadata) != 1 || after.Metadata["x"] != float64(1) {
+			if len(after.Metadata) != 1 || !hasInt(after.Metadata, "x", 1) {
 				t.Errorf("metadata %v", after.Metadata)
 			}
 		}},
@@ -262,4 +263,10 @@ func TestClientUpdate(t *testing.T) {
 		t.Errorf("code applied although not allowed: %d %s", r.status, r.raw)
 	}
 	wantError(t, e.do(http.MethodPatch, "/v1/checkouts/client/polar_c_nope", map[string]any{}), http.StatusNotFound, "ResourceNotFound", "", "")
+}
+
+// hasInt reports whether m holds the integer want at key.
+func hasInt(m metadata.Map, key string, want int64) bool {
+	v, ok := m.Int(key)
+	return ok && v == want
 }

@@ -62,7 +62,7 @@ func TestWrapperFullFlow(t *testing.T) {
 		t.Fatalf("client update: %v %v %d", err, pub.TaxAmount, pub.TotalAmount)
 	}
 	conf, err := c.Checkouts.ClientConfirm(ctx, co.ClientSecret, &polar.CheckoutConfirmStripe{ConfirmationTokenID: polar.Value(polartest.TokenSuccess)})
-	if err != nil || conf.Status != client.CheckoutPublicConfirmedStatusConfirmed || conf.CustomerSessionToken.IsNull() {
+	if err != nil || conf.Status != client.CheckoutStatusConfirmed || conf.CustomerSessionToken.IsNull() {
 		t.Fatalf("confirm: %v %+v", err, conf)
 	}
 	e.clock.Advance(time.Second)

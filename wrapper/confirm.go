@@ -17,15 +17,23 @@ import (
 // token is sent only if one is configured (Polar accepts anonymous
 // confirmation). A declined payment gives [ErrPaymentFailed].
 //
-// A confirmation is never sent twice blindly. It is retried automatically
-// only when the request provably did not take effect (connection refused,
-// 429, 503). After an ambiguous failure (reset, timeout, 500/502/504, an
-// unreadable 200), ClientConfirm reconciles: it reads the session with
+// A confirmation is never sent twice blindly. It is resent automatically
+// only on evidence that Polar did not apply it: a failure before any byte
+// was written (connection refused, DNS), a 429, or an error in Polar's own
+// JSON error envelope. After any other failure once the request may have
+// gone out (a reset or timeout, 5xx without Polar's envelope, a proxy's or
+// CDN's 502/503/504/520-527 page, a 2xx that is not a confirmed session),
+// ClientConfirm reconciles: it reads the session with
 // [CheckoutsService.ClientGet] and
-//   - returns it if it is confirmed or succeeded (the first attempt landed;
+//   - returns it if its Status is [CheckoutStatusConfirmed] or
+//     [CheckoutStatusSucceeded] (the first attempt landed;
 //     CustomerSessionToken is then null, as only the confirm answer has it);
 //   - returns [ErrPaymentFailed] if it failed, [ErrCheckoutExpired] if it expired;
 //   - sends the confirmation once more only if the session is still open.
+//
+// So the Status of what ClientConfirm returns is confirmed (Polar's answer)
+// or succeeded (read back after the payment went through). Test the
+// outcome of a payment with Status, never with the error alone.
 //
 // A NotOpenCheckout or CheckoutLocked answer after an ambiguous attempt
 // means the first attempt landed or is still running: ClientConfirm reads

@@ -4,6 +4,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/gopolar/checkouts/client"
+	"github.com/gopolar/checkouts/metadata"
 )
 
 // The models are the generated ones from package client, re-exported here
@@ -43,8 +44,13 @@ type (
 	Address = client.Address
 	// AddressInput is a postal address to send.
 	AddressInput = client.AddressInput
-	// MetadataInput is the metadata of a request body: string, integer,
-	// float or boolean values.
+	// Metadata is your own key-value data on a session (metadata and
+	// customer_metadata), the same type in request bodies and in the
+	// sessions Polar returns: string, integer, float or boolean values.
+	// Read them with its String, Int, Float and Bool methods, which need
+	// no type assertion.
+	Metadata = metadata.Map
+	// MetadataInput is [Metadata] under the name the request bodies use.
 	MetadataInput = client.MetadataInput
 	// CountryAlpha2 is a country code in addresses Polar returns.
 	CountryAlpha2 = client.CountryAlpha2

@@ -380,7 +380,7 @@ func TestWrapperSurface_everyOperation(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ClientConfirm: %v", err)
 		}
-		if got.Status != client.CheckoutPublicConfirmedStatusConfirmed || got.CustomerSessionToken.IsNull() {
+		if got.Status != client.CheckoutStatusConfirmed || got.CustomerSessionToken.IsNull() {
 			t.Errorf("ClientConfirm = %s, token null %v", got.Status, got.CustomerSessionToken.IsNull())
 		}
 	})
