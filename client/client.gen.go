@@ -4932,8 +4932,8 @@ type UnauthorizedError string
 // `{"en": {"=1": "seat", "other": "seats"}}`.
 type UnitLabel map[string]map[string]string
 
-// ValidationError One validation failure.
-type ValidationError struct {
+// FieldError One validation failure.
+type FieldError struct {
 	// Ctx Extra facts about the failure, such as the bound that was crossed.
 	Ctx *map[string]interface{} `json:"ctx,omitempty"`
 

@@ -1107,7 +1107,7 @@ func TestErrorBodies(t *testing.T) {
 		}},
 		{"error_422_validation.json", "RequestValidationError", "", "", func(t *testing.T, raw []byte) {
 			e := decodeFixture[client.HTTPValidationError](t, "error_422_validation.json")
-			var details []client.ValidationError
+			var details []client.FieldError
 			if err := json.Unmarshal(*e.Detail, &details); err != nil {
 				t.Fatalf("detail is not a list of ValidationError: %v", err)
 			}
@@ -1122,7 +1122,7 @@ func TestErrorBodies(t *testing.T) {
 		}},
 		{"error_422_string.json", "CheckoutCustomerExternalIdMismatch", `"A customer with this external ID already exists but with a different email address."`, "", func(t *testing.T, raw []byte) {
 			e := decodeFixture[client.HTTPValidationError](t, "error_422_string.json")
-			var details []client.ValidationError
+			var details []client.FieldError
 			if err := json.Unmarshal(*e.Detail, &details); err == nil {
 				t.Error("a string detail decoded as a list of ValidationError; want an error")
 			}

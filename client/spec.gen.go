@@ -7,4 +7,4 @@ package client
 const APIVersion = "2026-10"
 
 // SpecSHA256 is the SHA-256 of the OpenAPI document the client was generated from.
-const SpecSHA256 = "7bca42bfe2ac8f453818bf947daa22b408d6616a903a5c8d70b08abe5d08ac1e"
+const SpecSHA256 = "c6f68430c7b063021adf3d94e37df3b2d25371908c093e67422443b0cfbcae4b"

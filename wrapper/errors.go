@@ -58,8 +58,10 @@ var (
 	ErrRetryBudgetExhausted = errors.New("polar: retry budget exhausted")
 )
 
-// FieldError is one entry of a 422's validation details.
-type FieldError = client.ValidationError
+// FieldError is one field a 422 refused: where (Loc, see [FieldPath]), why
+// (Msg) and the kind of failure (Type). A [*ValidationError] lists them in
+// Fields.
+type FieldError = client.FieldError
 
 // Error is an error response from Polar.
 type Error struct {
