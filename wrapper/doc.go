@@ -24,6 +24,26 @@
 // package [github.com/gopolar/checkouts/polartest] for an in-process fake
 // of the API in your own tests.
 //
+// # Models
+//
+// The models are type aliases of the generated ones, so `go doc` of an
+// alias shows only "= client.X": each alias's comment links to the type
+// that documents its fields. What they hold:
+//
+//   - [Checkout]: a session as Create, Get, Update and List return it
+//     (token view); [CheckoutPublic]: the customer's view (client-secret
+//     operations); [CheckoutPublicConfirmed]: ClientConfirm's answer. Their
+//     Status is always a [CheckoutStatus]: compare it with
+//     [CheckoutStatusOpen] … [CheckoutStatusSucceeded].
+//   - [CheckoutCreate], [CheckoutUpdate], [CheckoutUpdatePublic],
+//     [CheckoutConfirmStripe]: the request bodies; [ListParams]: filters,
+//     sort and page of List.
+//   - [Metadata]: metadata and customer_metadata, the same type in and out,
+//     read with Metadata.String, Int, Float and Bool.
+//   - [UUID]: every ID. Get and Update take the ID a Checkout carries;
+//     [ParseUUID] turns a string into one, refusing anything but a UUID.
+//   - [Page]: one page of List; [FieldError]: one field a 422 refused.
+//
 // # Request bodies: absent, null, value
 //
 // Optional fields that Polar lets you clear are tri-state
@@ -48,12 +68,18 @@
 // # Retries and money
 //
 // Reads and updates are retried on connection errors, timeouts and 408,
-// 429, 500, 502, 503, 504 (2 retries by default, exponential backoff with
-// jitter, Retry-After honoured up to 8 s). Polar has no idempotency keys,
-// so Create and ClientConfirm are retried only when the request provably
-// did not take effect; otherwise Create reports [ErrMaybeApplied] and
+// 429, 500, 502, 503, 504 and Cloudflare's 520-527 (2 retries by default,
+// exponential backoff with jitter, Retry-After honoured). Polar has no
+// idempotency keys, so Create and ClientConfirm are resent only on
+// evidence that Polar did not apply them: a failure before any byte was
+// written, a 429, or a refusal in Polar's own JSON error envelope. After
+// anything else (a proxy's or CDN's error page, a reset after the write, a
+// 2xx of the wrong shape) Create reports [ErrMaybeApplied] and
 // ClientConfirm reads the session back to find out (see
-// [CheckoutsService.ClientConfirm]). See [RetryPolicy].
+// [CheckoutsService.ClientConfirm]). No layer below replays them either:
+// the request body of a POST cannot be rewound by net/http's Transport,
+// whatever headers (Idempotency-Key included) a caller adds. See
+// [RetryPolicy].
 //
 // # Paging
 //
