@@ -90,6 +90,9 @@ func (r *request) send(ctx context.Context) (*response, error) {
 	r.setHeaders(base, token)
 	send := MiddlewareNext(cfg.doer.Do)
 	if len(cfg.middleware) > 0 {
+		if r.safety == unsafePost {
+			send = unrewindable(send)
+		}
 		send = chain(cfg.middleware, send)
 	}
 
@@ -264,6 +267,24 @@ func (r *request) prepare(ctx context.Context, base *http.Request) (*http.Reques
 		}
 	}
 	return req, nil
+}
+
+// unrewindable undoes, just before the HTTP client, what a middleware may
+// have done to a POST's body (set GetBody, or swap in http.NoBody) that
+// would let net/http's Transport resend it on its own: prepare's guarantee
+// must hold for what the Doer receives, not only for what the middleware
+// chain starts with.
+func unrewindable(send MiddlewareNext) MiddlewareNext {
+	return func(req *http.Request) (*http.Response, error) {
+		if req != nil && (req.GetBody != nil || req.Body == nil || req.Body == http.NoBody) {
+			req = req.WithContext(req.Context()) // a shallow copy: the middleware's request stays as it made it
+			req.GetBody = nil
+			if req.Body == nil || req.Body == http.NoBody {
+				req.Body = io.NopCloser(bytes.NewReader(nil))
+			}
+		}
+		return send(req)
+	}
 }
 
 // isRedirectStop reports whether err is a redirect the client did not
