@@ -42,7 +42,7 @@ func (x *exchange) recoverPanic() {
 	if v == nil {
 		return
 	}
-	if v == http.ErrAbortHandler {
+	if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 		panic(v)
 	}
 	if !x.written {

@@ -133,7 +133,7 @@ func TestVerify_tolerance(t *testing.T) {
 					t.Errorf("Skew = %v, want %v", te.Skew, -tt.clock)
 				}
 				other := ErrTimestampTooNew
-				if tt.want == ErrTimestampTooNew {
+				if errors.Is(tt.want, ErrTimestampTooNew) {
 					other = ErrTimestampTooOld
 				}
 				if errors.Is(err, other) {
