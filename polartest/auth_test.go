@@ -96,7 +96,7 @@ func TestVersionHeader(t *testing.T) {
 		for _, tc := range []struct {
 			sent, echo string
 			ok         bool
-		}{{"", "2026-04", true}, {"2026-04", "2026-04", true}, {"2026-10", "2026-10", true}, {"2025-01", "", false}, {"latest", "", false}} {
+		}{{"", "2026-04", true}, {"2026-04", "2026-04", true}, {"2026-10", "2026-10", true}, {"2027-01", "2027-01", true}, {"2025-01", "", false}, {"2027-02", "", false}, {"latest", "", false}} {
 			hdr := append([]string{}, token...)
 			if tc.sent != "" {
 				hdr = append(hdr, "Polar-Version", tc.sent)

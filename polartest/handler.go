@@ -25,9 +25,11 @@ const (
 	OpClientConfirm Op = "checkouts.clientConfirm"
 )
 
-// API versions the server accepts in the Polar-Version header; an absent
-// header means the first.
-var apiVersions = []string{"2026-04", "2026-10"}
+// API versions the server accepts in the Polar-Version header: the three
+// of Polar's TypeScript SDK 1.0.1. An absent header means the first, as on
+// Polar; any other value is answered 404 {"detail":"Not Found"}, as Polar
+// answers a version it does not serve.
+var apiVersions = []string{"2026-04", "2026-10", "2027-01"}
 
 // maxBodyBytes bounds request bodies; Polar's are a few kilobytes.
 const maxBodyBytes = 1 << 20
@@ -46,6 +48,8 @@ type Handler struct {
 	discounts map[uuid.UUID]Discount
 	codes     map[string]uuid.UUID // upper-case code → discount
 	faults    faultQueue
+	requests  requestLog     // requestlog.go
+	limiter   generalLimiter // generallimit.go
 
 	// The catalogue rendered once, as the answers show it (render.go):
 	// each product at its price, and each discount by the currency of its
@@ -106,11 +110,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	version, ok := apiVersion(r.Header.Get("Polar-Version"))
 	if !ok {
+		h.record(r, "")
 		x.send(notFoundRoute())
 		return
 	}
 	x.version = version
 	rt, rep := match(r)
+	h.record(r, rt.op)
 	if rep != nil {
 		x.send(rep)
 		return
@@ -143,9 +149,12 @@ func (h *Handler) countRequest(op Op) {
 	h.store.mu.Unlock()
 }
 
-// admit applies the confirm rate limit and authentication, and returns
+// admit applies the rate limits and authentication, and returns
 // the answer refusing the request, or nil.
 func (h *Handler) admit(rt route, r *http.Request) *reply {
+	if rep := h.limitGeneral(r); rep != nil {
+		return rep
+	}
 	if rt.op == OpClientConfirm && h.cfg.rateLimit {
 		if wait, ok := h.allowConfirm(r); !ok {
 			return rateLimited(wait)

@@ -37,6 +37,7 @@ type config struct {
 	taxRate      int
 	expiry       time.Duration
 	baseURL      string
+	perMinute    int // WithRateLimit; 0: off
 }
 
 func defaultConfig() config {

@@ -315,14 +315,16 @@ func (h *Handler) SetStatus(id string, status client.CheckoutStatus) bool {
 	})
 }
 
-// Reset forgets every checkout, customer, counter, rate limit and queued
-// fault, and restarts the deterministic ID sequence: the handler is as new.
+// Reset forgets every checkout, customer, counter, rate limit, recorded
+// request and queued fault, and restarts the deterministic ID sequence: the handler is as new.
 func (h *Handler) Reset() {
 	h.store.mu.Lock()
 	h.store.resetLocked()
 	h.store.mu.Unlock()
 	h.ids.reset()
 	h.ClearFaults()
+	h.requests.reset()
+	h.limiter.reset()
 }
 
 // lookupID finds a session by its ID in any spelling uuid.Parse accepts;

@@ -3,7 +3,6 @@ package redislimit
 import (
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -20,8 +19,10 @@ func TestProcessesShareOneLimit(t *testing.T) {
 	// the run and a second on each side, plus the create below. A fleet
 	// that did not share the limit would pass it about four times over.
 	serverLimit := gcraBound(fleetPerMinute, fleetBurst, fleetRun+2*time.Second) + 1
-	handler := polartest.NewHandler()
-	window := &fixedWindow{perMinute: serverLimit, next: handler}
+	// polartest enforces it as Polar does: per token, in fixed windows,
+	// 429 with Retry-After.
+	handler := polartest.NewHandler(polartest.WithRateLimit(serverLimit))
+	window := &tooMany{next: handler}
 	api := httptest.NewServer(window)
 	t.Cleanup(api.Close)
 	id := createCheckoutAt(t, api.URL)
@@ -56,43 +57,37 @@ func TestProcessesShareOneLimit(t *testing.T) {
 	}
 }
 
-// fixedWindow is Polar's rate limit in front of a polartest handler: at
-// most perMinute requests per minute from the first one, then 429 with an
-// empty body and Retry-After until the minute ends. (Stands in for
-// polartest.WithRateLimit until polartest has it.)
-type fixedWindow struct {
-	perMinute int
-	next      http.Handler
+// tooMany counts the answers of a handler that are 429s.
+type tooMany struct {
+	next http.Handler
 
 	mu      sync.Mutex
-	start   time.Time
-	count   int
 	refused int
 }
 
-func (f *fixedWindow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	now := time.Now()
-	if f.start.IsZero() || now.Sub(f.start) >= time.Minute {
-		f.start, f.count = now, 0
+func (c *tooMany) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	c.next.ServeHTTP(rec, r)
+	if rec.status == http.StatusTooManyRequests {
+		c.mu.Lock()
+		c.refused++
+		c.mu.Unlock()
 	}
-	f.count++
-	over := f.count > f.perMinute
-	retry := int(f.start.Add(time.Minute).Sub(now)/time.Second) + 1
-	if over {
-		f.refused++
-	}
-	f.mu.Unlock()
-	if over {
-		w.Header().Set("Retry-After", strconv.Itoa(retry))
-		w.WriteHeader(http.StatusTooManyRequests)
-		return
-	}
-	f.next.ServeHTTP(w, r)
 }
 
-func (f *fixedWindow) limited() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.refused
+func (c *tooMany) limited() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.refused
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
 }
