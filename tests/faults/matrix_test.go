@@ -74,12 +74,16 @@ func (r row) want(op polartest.Op) want {
 // from the rules documented on polar.RetryPolicy and ClientConfirm:
 //   - GET (list, get, clientGet) and PATCH (update, clientUpdate) are
 //     retried on connection errors, timeouts, 408, 429, 500, 502, 503,
-//     504 (2 retries, so 3 attempts at most);
-//   - POST create and clientConfirm are retried only when the request
-//     provably did not take effect: a refused dial, 429, 503. Otherwise
+//     504 and 520–527 (2 retries, so 3 attempts at most);
+//   - POST create and clientConfirm are resent only when the request
+//     provably did not take effect: a refused dial or a 429. A 4xx in
+//     Polar's error envelope is a final answer. Anything else — 5xx (503
+//     included), Cloudflare's 520–527, HTML and text pages, resets after
+//     the write, timeouts, 2xx bodies of the wrong shape — is ambiguous:
 //     create returns ErrMaybeApplied, and clientConfirm reads the session
 //     back (ClientGet): confirmed → success, still open → sent once more;
-//   - a Retry-After over 8 s is not waited for: *RateLimitError at once;
+//   - a Retry-After over 8 s is not waited for: *RateLimitError at once,
+//     for a 429 and for a 503 (on a POST the 503 is also ErrMaybeApplied);
 //   - an oversize body and an undecodable 2xx are not retried.
 //
 // Every cell starts from one open one-time checkout; only the operation
@@ -94,7 +98,23 @@ func matrix() []row {
 			clientConfirm: reconciled(2, 1),
 		}
 	}
-	notApplied := func(f faultCase) row { // 429 and 503 that are retried, refused dials
+	ambiguousAfterApply := func(f faultCase, status int) row { // applied, then an error page instead of the answer
+		return row{f: f,
+			list: retried(2, 0), get: retried(2, 0), clientGet: retried(2, 0),
+			update: retried(2, 2), clientUpdate: retried(2, 2),
+			create:        maybeAPI(status, 1),
+			clientConfirm: reconciled(1, 1),
+		}
+	}
+	wrongShape := func(f faultCase, status int) row { // applied, then a 2xx that is not the model
+		return row{f: f,
+			list: decodeError(status, 0), get: decodeError(status, 0), clientGet: decodeError(status, 0),
+			update: decodeError(status, 1), clientUpdate: decodeError(status, 1),
+			create:        maybeDecode(status, 1),
+			clientConfirm: reconciled(1, 1),
+		}
+	}
+	notApplied := func(f faultCase) row { // 429s and refused dials: retried
 		return row{f: f,
 			list: retried(2, 0), get: retried(2, 0), clientGet: retried(2, 0),
 			update: retried(2, 1), clientUpdate: retried(2, 1),
@@ -123,13 +143,16 @@ func matrix() []row {
 		h.InjectFault(op, 1, polartest.Respond(429, at))
 	}
 	rl := func(ra time.Duration) want { return rateLimited(ra) }
+	rl503 := func(ra time.Duration) want { w := rateLimited(ra); w.status = 503; return w }
 	down := reqErr(3, nil)
 	tooBig := reqErr(1, polar.ErrResponseTooLarge)
 
-	return []row{
+	rows := []row{
 		ambiguousStatus(faultCase{name: "500", how: "`Respond(500, \"\")` (JSON body)", inject: once(polartest.Respond(500, "")), wait: backoff}, 500),
 		ambiguousStatus(faultCase{name: "502", how: "`Respond(502, \"\")` (JSON body)", inject: once(polartest.Respond(502, "")), wait: backoff}, 502),
-		notApplied(faultCase{name: "503", how: "`Respond(503, \"\")` (empty body, as Polar's load balancer)", inject: once(polartest.Respond(503, "")), wait: backoff}),
+		ambiguousStatus(faultCase{name: "503", how: "`Respond(503, \"\")` (empty body, as a load balancer's)", inject: once(polartest.Respond(503, "")), wait: backoff}, 503),
+		ambiguousStatus(faultCase{name: "Envoy 503 text", how: "`ProxyText(503, EnvoyUpstreamReset)`: text/plain, nothing applied", inject: once(polartest.ProxyText(503, polartest.EnvoyUpstreamReset)), wait: backoff}, 503),
+		ambiguousAfterApply(faultCase{name: "Envoy 503 text after apply", how: "the same after the request was applied", inject: once(polartest.ProxyText(503, polartest.EnvoyUpstreamReset).AfterApplying()), wait: backoff}, 503),
 		ambiguousStatus(faultCase{name: "504", how: "`Respond(504, \"\")` (JSON body)", inject: once(polartest.Respond(504, "")), wait: backoff}, 504),
 		ambiguousStatus(faultCase{name: "408", how: "`Respond(408, \"\")` (JSON body)", inject: once(polartest.Respond(408, "")), wait: backoff}, 408),
 		notApplied(faultCase{name: "429 Retry-After 1", how: "`Respond(429, \"1\")`: waits 1 s", inject: once(polartest.Respond(429, "1")), wait: span{time.Second, time.Second}}),
@@ -158,12 +181,39 @@ func matrix() []row {
 			update: decodeError(200, 1), clientUpdate: decodeError(200, 1),
 			create:        maybeDecode(200, 1),
 			clientConfirm: reconciled(1, 1)},
+		ambiguousAfterApply(faultCase{name: "HTML 502 after apply", how: "`HTMLError(502).AfterApplying()`", inject: once(polartest.HTMLError(502).AfterApplying()), wait: backoff}, 502),
+		ambiguousAfterApply(faultCase{name: "Cloudflare 524 after apply", how: "`CDNError(524).AfterApplying()`: \"A timeout occurred\" once the origin applied it", inject: once(polartest.CDNError(524).AfterApplying()), wait: backoff}, 524),
+		ambiguousAfterApply(faultCase{name: "Cloudflare 520 after apply", how: "`CDNError(520).AfterApplying()`", inject: once(polartest.CDNError(520).AfterApplying()), wait: backoff}, 520),
+		wrongShape(faultCase{name: "200 {}", how: "`WrongShape(200, \"{}\")`: applied, then an empty object", inject: once(polartest.WrongShape(200, "{}"))}, 200),
+		wrongShape(faultCase{name: "200 null", how: "`WrongShape(200, \"null\")`", inject: once(polartest.WrongShape(200, "null"))}, 200),
+		wrongShape(faultCase{name: "200 []", how: "`WrongShape(200, \"[]\")`", inject: once(polartest.WrongShape(200, "[]"))}, 200),
+		wrongShape(faultCase{name: "200 status ok", how: "`WrongShape(200, `{\"status\":\"ok\"}`)`: a health check's answer", inject: once(polartest.WrongShape(200, `{"status":"ok"}`))}, 200),
+		wrongShape(faultCase{name: "200 error envelope", how: "`WrongShape(200, `{\"error\":\"ResourceNotFound\",\"detail\":\"Not found\"}`)`", inject: once(polartest.WrongShape(200, `{"error":"ResourceNotFound","detail":"Not found"}`))}, 200),
+		wrongShape(faultCase{name: "201 {}", how: "`WrongShape(201, \"{}\")`", inject: once(polartest.WrongShape(201, "{}"))}, 201),
+		{f: faultCase{name: "429 Retry-After 1e10 s", how: "`Respond(429, \"10000000000\")`: too long to wait, not \"absent\"", inject: once(polartest.Respond(429, "10000000000"))},
+			list: rl(polar.MaxRetryAfterHint), create: rl(polar.MaxRetryAfterHint), get: rl(polar.MaxRetryAfterHint), update: rl(polar.MaxRetryAfterHint),
+			clientGet: rl(polar.MaxRetryAfterHint), clientUpdate: rl(polar.MaxRetryAfterHint), clientConfirm: rl(polar.MaxRetryAfterHint)},
+		{f: faultCase{name: "429 Retry-After past int64", how: "`Respond(429, \"99999999999999999999999\")`", inject: once(polartest.Respond(429, "99999999999999999999999"))},
+			list: rl(polar.MaxRetryAfterHint), create: rl(polar.MaxRetryAfterHint), get: rl(polar.MaxRetryAfterHint), update: rl(polar.MaxRetryAfterHint),
+			clientGet: rl(polar.MaxRetryAfterHint), clientUpdate: rl(polar.MaxRetryAfterHint), clientConfirm: rl(polar.MaxRetryAfterHint)},
+		{f: faultCase{name: "429 two Retry-After", how: "two headers, `1` and `3600`: the longest wins", inject: once(polartest.Fault{Kind: polartest.FaultRespond, Status: 429, Header: http.Header{"Retry-After": {"1", "3600"}}})},
+			list: rl(time.Hour), create: rl(time.Hour), get: rl(time.Hour), update: rl(time.Hour),
+			clientGet: rl(time.Hour), clientUpdate: rl(time.Hour), clientConfirm: rl(time.Hour)},
+		{f: faultCase{name: "503 Retry-After 3600", how: "`Respond(503, \"3600\")`: reported like a 429", inject: once(polartest.Respond(503, "3600"))},
+			list: rl503(time.Hour), get: rl503(time.Hour), update: rl503(time.Hour), clientGet: rl503(time.Hour), clientUpdate: rl503(time.Hour),
+			create: maybeRL(time.Hour, 0), clientConfirm: reconciled(2, 1)},
 		{f: faultCase{name: "oversize body", how: fmt.Sprintf("no fault; `WithMaxResponseBytes(%d)` makes every normal answer too large", cellMaxResponse), opts: []polar.Option{polar.WithMaxResponseBytes(cellMaxResponse)}},
 			list: tooBig, get: tooBig, clientGet: tooBig,
 			update: tooBig.withApplied(1), clientUpdate: tooBig.withApplied(1),
 			create:        maybeReq(1, polar.ErrResponseTooLarge),
 			clientConfirm: maybeReq(1, polar.ErrResponseTooLarge).withReads(1)},
 	}
+	// Cloudflare's own 5xx pages, before the origin applied anything.
+	for status := 520; status <= 527; status++ {
+		rows = append(rows, ambiguousStatus(faultCase{name: fmt.Sprintf("Cloudflare %d", status),
+			how: fmt.Sprintf("`CDNError(%d)`: Cloudflare's HTML page, nothing applied", status), inject: once(polartest.CDNError(status)), wait: backoff}, status))
+	}
+	return rows
 }
 
 // seen is how many attempts of an operation reach the server.
@@ -289,16 +339,23 @@ The rules behind the table:
 
 - GET (list, get, clientGet) and PATCH (update, clientUpdate, which set
   absolute values) are retried on connection errors, timeouts, 408, 429,
-  500, 502, 503 and 504.
-- POST (create, clientConfirm) is retried only when the request provably
-  did not take effect: the connection was refused, or Polar answered 429 or
-  503. After any other failure create returns an error matching
+  500, 502, 503, 504 and Cloudflare's 520-527.
+- POST (create, clientConfirm) is resent only on evidence that Polar did
+  not apply it: the connection was refused (nothing written), or Polar
+  answered 429. A 4xx in Polar's own JSON error envelope is a final answer
+  (nothing applied). Anything else is ambiguous: 5xx (503 included),
+  Cloudflare's 520-527, HTML and text pages (Envoy's "upstream connect
+  error..."), resets after the write, timeouts, and 2xx bodies that are
+  cut off, too large or of the wrong shape (` + "`{}`, `null`, `[]`" + `, an error
+  envelope under 200). Then create returns an error matching
   ` + "`polar.ErrMaybeApplied`" + ` (look the checkout up before creating another), and
-  clientConfirm reads the session back: confirmed means the first attempt
-  landed; still open means it did not, and the confirmation is sent once
-  more (never a third time).
+  clientConfirm reads the session back: confirmed or succeeded means an
+  attempt landed (success); still open means it did not, and the
+  confirmation is sent once more (never a third time).
 - A Retry-After longer than 8 s is not waited for: ` + "`*polar.RateLimitError`" + `
-  at once, with its RetryAfter.
+  at once, with its RetryAfter (the longest of several headers; a value too
+  large to represent is ` + "`polar.MaxRetryAfterHint`" + `). A 503 with one is
+  reported the same way; on create it also matches ` + "`polar.ErrMaybeApplied`" + `.
 - A body over the response cap and a 2xx body that does not decode are not
   retried.
 

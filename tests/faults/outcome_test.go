@@ -105,6 +105,12 @@ func rateLimited(retryAfter time.Duration) want {
 	return want{kind: rateLimitErr, attempts: 1, status: 429, errAttempts: 1, retryAfter: retryAfter}
 }
 
+// maybeRL: ErrMaybeApplied caused by a 503 with a Retry-After too long to
+// wait (so also ErrRateLimited), after one attempt.
+func maybeRL(retryAfter time.Duration, applied int) want {
+	return want{kind: maybeApplied, attempts: 1, applied: applied, cause: rateLimitErr, status: 503, errAttempts: 1, retryAfter: retryAfter, is: polar.ErrRateLimited}
+}
+
 // reqErr: a *RequestError after attempts attempts.
 func reqErr(attempts int, is error) want {
 	return want{kind: requestErr, attempts: attempts, errAttempts: attempts, waits: attempts - 1, is: is}
@@ -145,6 +151,8 @@ func isName(err error) string {
 		return ""
 	case errors.Is(err, polar.ErrResponseTooLarge):
 		return "ErrResponseTooLarge"
+	case errors.Is(err, polar.ErrRateLimited):
+		return "ErrRateLimited"
 	case err.Error() == "context deadline exceeded":
 		return "DeadlineExceeded"
 	}
@@ -184,7 +192,7 @@ func (w want) text(mutates bool, seen int) string {
 			b.WriteString("; reading back failed too")
 		}
 	case rateLimitErr:
-		fmt.Fprintf(&b, "*RateLimitError: status 429, RetryAfter %s, %s, not retried", w.retryAfter, attempts)
+		fmt.Fprintf(&b, "*RateLimitError: status %d, RetryAfter %s, %s, not retried", w.status, w.retryAfter, attempts)
 	case requestErr:
 		b.WriteString("*RequestError")
 		if w.is != nil {
