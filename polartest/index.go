@@ -75,15 +75,29 @@ func (ix *attrIndex[K]) views(values []K, desc bool) union {
 	return out
 }
 
-// indexes are the list indexes of a store.
+// statusAnd is the key of a compound index: a status and the value of
+// another filter, so that the pair of filters is answered exactly.
+type statusAnd[K comparable] struct {
+	status client.CheckoutStatus
+	value  K
+}
+
+// indexes are the list indexes of a store. Status has few values, so its
+// sets are large; it is also kept paired with product, the other filter
+// whose sets are large, which makes status with product as cheap as one
+// filter. Customer and external customer sets are small, so a walk of
+// them, checking the status, is already cheap. Every session belongs to
+// the token's organization (create refuses products of another one), so
+// the organization filter holds every session or none.
 type indexes struct {
-	all       orderedSet
-	status    attrIndex[client.CheckoutStatus]
-	product   attrIndex[uuid.UUID]
-	org       attrIndex[uuid.UUID]
-	customer  attrIndex[uuid.UUID]
-	external  attrIndex[string]
-	deadlines deadlines
+	all           orderedSet
+	status        attrIndex[client.CheckoutStatus]
+	product       attrIndex[uuid.UUID]
+	org           attrIndex[uuid.UUID]
+	customer      attrIndex[uuid.UUID]
+	external      attrIndex[string]
+	statusProduct attrIndex[statusAnd[uuid.UUID]]
+	deadlines     deadlines
 }
 
 // newIndexes returns empty indexes; orgOf gives the organization of a
@@ -106,27 +120,74 @@ func newIndexes(orgOf func(product uuid.UUID) uuid.UUID) *indexes {
 			}
 			return *cs.externalCustomerID, true
 		}),
+		statusProduct: newAttrIndex(func(cs *session) (statusAnd[uuid.UUID], bool) {
+			return statusAnd[uuid.UUID]{cs.status, cs.productID}, true
+		}),
 	}
 }
 
-// filters returns the filters of lq that the indexes hold, each as the
-// union of the sets of its distinct values, in the order of the sort.
-func (ix *indexes) filters(lq listQuery, desc bool) []union {
-	var out []union
+// filterKind names a filter the indexes hold.
+type filterKind int
+
+const (
+	filterStatus filterKind = iota
+	filterProduct
+	filterOrg
+	filterCustomer
+	filterExternal
+)
+
+// filter is one filter of a query, as the union of the sets of its
+// distinct values (disjoint: a session has one value of each filter, or
+// none), in the order of the sort.
+type filter struct {
+	kind filterKind
+	u    union
+}
+
+// filters returns the filters of lq that the indexes hold.
+func (ix *indexes) filters(lq listQuery, desc bool) []filter {
+	var out []filter
 	if lq.statuses != nil {
-		out = append(out, ix.status.views(lq.statuses, desc))
+		out = append(out, filter{filterStatus, ix.status.views(lq.statuses, desc)})
 	}
 	if lq.products != nil {
-		out = append(out, ix.product.views(lq.products, desc))
+		out = append(out, filter{filterProduct, ix.product.views(lq.products, desc)})
 	}
 	if lq.orgs != nil {
-		out = append(out, ix.org.views(lq.orgs, desc))
+		out = append(out, filter{filterOrg, ix.org.views(lq.orgs, desc)})
 	}
 	if lq.customers != nil {
-		out = append(out, ix.customer.views(lq.customers, desc))
+		out = append(out, filter{filterCustomer, ix.customer.views(lq.customers, desc)})
 	}
 	if lq.externals != nil {
-		out = append(out, ix.external.views(lq.externals, desc))
+		out = append(out, filter{filterExternal, ix.external.views(lq.externals, desc)})
+	}
+	return out
+}
+
+// statusAndProduct returns the exact answer to the status and product
+// filters of lq together, from the compound index.
+func (ix *indexes) statusAndProduct(lq listQuery, desc bool) union {
+	products := distinct(lq.products)
+	keys := make([]statusAnd[uuid.UUID], 0, len(lq.statuses)*len(products))
+	for _, st := range distinct(lq.statuses) {
+		for _, p := range products {
+			keys = append(keys, statusAnd[uuid.UUID]{st, p})
+		}
+	}
+	return ix.statusProduct.views(keys, desc)
+}
+
+// distinct returns the values in order without repeats.
+func distinct[K comparable](values []K) []K {
+	seen := make(map[K]bool, len(values))
+	out := make([]K, 0, len(values))
+	for _, v := range values {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
 	}
 	return out
 }
@@ -142,6 +203,7 @@ func (ix *indexes) update(old, next *session) {
 	ix.org.update(old, next)
 	ix.customer.update(old, next)
 	ix.external.update(old, next)
+	ix.statusProduct.update(old, next)
 	ix.deadlines.track(old, next)
 }
 

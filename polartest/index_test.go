@@ -25,46 +25,86 @@ type indexRun struct {
 	rng   *mathrand.Rand
 	h     *Handler
 	clock *Clock
-	// planned counts the queries the indexes answered, exactly or not.
-	exact, walked, scanned int
+	seen  planKinds
+}
+
+// planKinds counts the kinds of queries a run checked, so that the test
+// can require each kind to be tested.
+type planKinds struct {
+	exact, walked, scanned    int // how the list answered
+	combined                  int // exact with two or more filters: one held every session
+	paired                    int // exact with two narrowing filters: status and product
+	empty, pastEnd, dupValues int // no match; a page past the last one with matches; a value repeated
+}
+
+func (k *planKinds) add(o planKinds) {
+	k.exact += o.exact
+	k.walked += o.walked
+	k.scanned += o.scanned
+	k.combined += o.combined
+	k.paired += o.paired
+	k.empty += o.empty
+	k.pastEnd += o.pastEnd
+	k.dupValues += o.dupValues
 }
 
 // indexNilOrgProduct has no organization, which means the fixtures' one.
 const indexNilOrgProduct = "20000000-0000-4000-8000-0000000000f1"
+
+// runIndex makes steps random changes on a random store of seed, checking
+// a random query after one change in three, then 200 queries more.
+func runIndex(t *testing.T, seed uint64, steps int) planKinds {
+	r := newIndexRun(t, seed)
+	for step := range steps {
+		r.change(step)
+		if r.rng.IntN(3) == 0 {
+			r.check(step)
+		}
+	}
+	for step := range 200 {
+		r.check(steps + step)
+	}
+	return r.seen
+}
 
 // TestListIndexMatchesScan holds the list indexes (index.go, ordered.go)
 // to the scan of the store, over random stores: creates, token and client
 // updates, confirmations, expiries and settlements on a fake clock (ties
 // in created_at included), reads that refresh a session outside the
 // indexes, Expire, SetStatus and Reset; and random queries: every filter
-// alone or combined, with values no session has, repeated values, both
-// created_at sorts and the scanned ones, query text, pages past the end
+// alone or combined, with values no session has, repeated values, every
+// sort the API has (one to three keys), query text, pages past the end
 // and limits above the maximum. One run stores enough sessions to split
-// the index blocks.
+// the index blocks. It fails unless every kind of plan and query was
+// checked. FuzzListIndexMatchesScan explores more seeds.
 func TestListIndexMatchesScan(t *testing.T) {
 	t.Parallel()
-	for seed := range 8 {
+	var seen planKinds
+	for seed := range 12 {
 		steps := 400
 		if seed == 0 {
 			steps = 2500
 		}
 		t.Run("seed="+strconv.Itoa(seed), func(t *testing.T) {
-			t.Parallel()
-			r := newIndexRun(t, uint64(seed))
-			for step := range steps {
-				r.change(step)
-				if r.rng.IntN(3) == 0 {
-					r.check(step)
-				}
-			}
-			for step := range 200 {
-				r.check(steps + step)
-			}
-			if r.exact == 0 || r.walked == 0 || r.scanned == 0 {
-				t.Errorf("plans: %d exact, %d walked, %d scanned; every kind must be tested", r.exact, r.walked, r.scanned)
-			}
+			seen.add(runIndex(t, uint64(seed), steps))
 		})
 	}
+	t.Logf("checked %+v", seen)
+	if seen.exact == 0 || seen.walked == 0 || seen.scanned == 0 || seen.combined == 0 || seen.paired == 0 ||
+		seen.empty == 0 || seen.pastEnd == 0 || seen.dupValues == 0 {
+		t.Errorf("checked %+v; every kind must be tested", seen)
+	}
+}
+
+// FuzzListIndexMatchesScan is TestListIndexMatchesScan over any seed and
+// length: go test -fuzz FuzzListIndexMatchesScan ./polartest/.
+func FuzzListIndexMatchesScan(f *testing.F) {
+	for seed := range 4 {
+		f.Add(uint64(100+seed), uint16(300))
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, steps uint16) {
+		runIndex(t, seed, int(steps%1500))
+	})
 }
 
 func newIndexRun(t *testing.T, seed uint64) *indexRun {
@@ -201,6 +241,9 @@ func (r *indexRun) change(step int) {
 	}
 }
 
+// sortKeys are the sort keys of the API.
+var sortKeys = []string{"created_at", "-created_at", "expires_at", "-expires_at", "status", "-status"}
+
 // query returns random list parameters.
 func (r *indexRun) query() url.Values {
 	rng := r.rng
@@ -224,14 +267,13 @@ func (r *indexRun) query() url.Values {
 		q.Set("query", pick(rng, []string{"a", "EXAMPLE", "bob@", "zz", ""}))
 	}
 	switch n := rng.IntN(10); {
-	case n < 4:
-		q.Set("sorting", pick(rng, []string{"created_at", "-created_at"}))
-	case n < 6:
-		q.Add("sorting", pick(rng, []string{"expires_at", "-expires_at", "status", "-status", "created_at"}))
-		q.Add("sorting", pick(rng, []string{"-created_at", "expires_at"}))
-	case n < 7:
-		q.Set("sorting", pick(rng, []string{"expires_at", "-status"}))
-	}
+	case n < 5: // the indexed sorts
+		q.Set("sorting", pick(rng, sortKeys[:2]))
+	case n < 8:
+		for range 1 + rng.IntN(3) {
+			q.Add("sorting", pick(rng, sortKeys))
+		}
+	} // else the default
 	switch n := rng.IntN(10); {
 	case n < 7:
 		q.Set("page", strconv.Itoa(1+rng.IntN(6)))
@@ -261,14 +303,6 @@ func (r *indexRun) check(step int) {
 		t.Fatalf("step %d: %v: %v", step, q, errs)
 	}
 	limit := min(lq.limit, maxPageLimit)
-	switch plan, ok := h.planList(lq); {
-	case !ok:
-		r.scanned++
-	case plan.exact:
-		r.exact++
-	default:
-		r.walked++
-	}
 	version := h.store.version
 	page, total := h.scanPage(lq, limit, h.now())
 	if h.store.version != version {
@@ -278,6 +312,58 @@ func (r *indexRun) check(step int) {
 	if got.status != want.status || !bytes.Equal(got.body, want.body) {
 		t.Fatalf("step %d: %v:\n got %d %s\nwant %d %s", step, q, got.status, summary(got.body), want.status, summary(want.body))
 	}
+	r.count(lq, len(page), total)
+}
+
+// count records the kind of a query checked; the caller holds mu.
+func (r *indexRun) count(lq listQuery, items int, total int64) {
+	k := &r.seen
+	switch plan, ok := r.h.planList(lq); {
+	case !ok:
+		k.scanned++
+	case plan.exact:
+		k.exact++
+		if n := r.narrowing(lq); total > 0 && n >= 2 {
+			k.paired++
+		} else if total > 0 && filtersOf(lq) >= 2 {
+			k.combined++
+		}
+	default:
+		k.walked++
+	}
+	switch {
+	case total == 0:
+		k.empty++
+	case items == 0:
+		k.pastEnd++
+	}
+	if len(distinct(lq.statuses)) < len(lq.statuses) || len(distinct(lq.products)) < len(lq.products) || len(distinct(lq.externals)) < len(lq.externals) {
+		k.dupValues++
+	}
+}
+
+// narrowing is the number of indexed filters of lq that some sessions
+// fail; the caller holds mu.
+func (r *indexRun) narrowing(lq listQuery) int {
+	ix := r.h.store.index
+	n := 0
+	for _, f := range ix.filters(lq, false) {
+		if f.u.len() < ix.all.len() {
+			n++
+		}
+	}
+	return n
+}
+
+// filtersOf is the number of indexed filters of lq.
+func filtersOf(lq listQuery) int {
+	n := 0
+	for _, present := range []bool{lq.statuses != nil, lq.products != nil, lq.orgs != nil, lq.customers != nil, lq.externals != nil} {
+		if present {
+			n++
+		}
+	}
+	return n
 }
 
 // summary shows the IDs and pagination of a list answer.

@@ -95,35 +95,51 @@ type listPlan struct {
 // answers it. The indexes answer the sorts created_at and -created_at
 // alone (the default), and serve the filters status, product_id,
 // organization_id, customer_id and external_customer_id, any values of
-// each (a filter is the union of its values' sets, which are disjoint: a
-// session has one value of each, or none). A filter whose sets hold every
-// session is no filter, and one that holds none leaves nothing. With one
-// filter left (or none) and no query, the plan is exact: a page costs
-// O(limit + log n). With several filters left (they are ANDed), or with
-// query, the smallest filter's sessions are the candidates, filtered one
-// by one. Any other sort (expires_at, status, several keys) scans.
-// The caller holds mu.
+// each (OR within a filter, AND across filters, as matches). A filter
+// whose sets hold every session is no filter, and one that holds none
+// leaves nothing; status with product_id is one filter of the compound
+// index. With one filter left (or none) and no
+// query, the plan is exact: a page costs O(limit + log n). With several
+// filters left, or with query, the smallest filter's sessions are the
+// candidates, filtered one by one. Any other sort (expires_at, status,
+// several keys) scans. The caller holds mu.
 func (h *Handler) planList(lq listQuery) (listPlan, bool) {
 	desc, ok := indexedSort(lq.sorting)
 	if !ok {
 		return listPlan{}, false
 	}
 	ix := h.store.index
-	var narrowing []union
+	var narrowing []filter
 	for _, f := range ix.filters(lq, desc) {
-		switch f.len() {
-		case ix.all.len():
-			continue // every session passes it
-		case 0:
-			return listPlan{source: f, exact: true}, true // no session passes it
+		if f.u.len() < ix.all.len() {
+			narrowing = append(narrowing, f)
 		}
-		narrowing = append(narrowing, f)
 	}
+	narrowing = pairStatus(ix, lq, narrowing, desc)
 	if len(narrowing) == 0 {
 		return listPlan{source: union{{set: &ix.all, desc: desc}}, exact: lq.query == nil}, true
 	}
-	smallest := slices.MinFunc(narrowing, func(a, b union) int { return cmp.Compare(a.len(), b.len()) })
-	return listPlan{source: smallest, exact: lq.query == nil && len(narrowing) == 1}, true
+	smallest := slices.MinFunc(narrowing, func(a, b filter) int { return cmp.Compare(a.u.len(), b.u.len()) })
+	exact := smallest.u.len() == 0 || (lq.query == nil && len(narrowing) == 1)
+	return listPlan{source: smallest.u, exact: exact}, true
+}
+
+// pairStatus replaces the status and the product filters, when both are
+// among the narrowing ones, by their pair from the compound index. Other
+// filters are kept as they are.
+func pairStatus(ix *indexes, lq listQuery, narrowing []filter, desc bool) []filter {
+	si := slices.IndexFunc(narrowing, func(f filter) bool { return f.kind == filterStatus })
+	pi := slices.IndexFunc(narrowing, func(f filter) bool { return f.kind == filterProduct })
+	if si < 0 || pi < 0 {
+		return narrowing
+	}
+	out := []filter{{kind: filterStatus, u: ix.statusAndProduct(lq, desc)}}
+	for i, f := range narrowing {
+		if i != si && i != pi {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // indexedSort reports whether the indexes serve the sort keys, and in
