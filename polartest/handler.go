@@ -70,11 +70,11 @@ func NewHandler(opts ...Option) *Handler {
 	h := &Handler{
 		cfg:       cfg,
 		ids:       newIDSource(cfg.seeded, cfg.seed),
-		store:     newStore(),
 		catalog:   make(map[uuid.UUID]Product),
 		discounts: make(map[uuid.UUID]Discount),
 		codes:     make(map[string]uuid.UUID),
 	}
+	h.store = newStore(h.productOrg)
 	fx := Fixtures()
 	for _, p := range append(fx.Products, cfg.products...) {
 		h.catalog[p.ID] = p
@@ -91,6 +91,9 @@ func NewHandler(opts ...Option) *Handler {
 	h.renderCatalog()
 	return h
 }
+
+// productOrg returns the organization of a product of the catalogue.
+func (h *Handler) productOrg(id uuid.UUID) uuid.UUID { return orgOf(h.catalog[id].OrganizationID) }
 
 // now returns the server's time, in UTC with microseconds as Polar stores it.
 func (h *Handler) now() time.Time { return h.cfg.clock().UTC().Truncate(time.Microsecond) }

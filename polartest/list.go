@@ -3,11 +3,13 @@ package polartest
 import (
 	"cmp"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -35,29 +37,26 @@ func (h *Handler) list(q url.Values) *reply {
 	if errs != nil {
 		return validationFailed(errRequestValidation, errs)
 	}
+	limit := min(lq.limit, maxPageLimit)
 	h.store.mu.Lock()
 	defer h.store.mu.Unlock()
 	now := h.now()
-	var matched []*session
-	for _, cs := range h.store.byID {
-		cs = h.store.refresh(cs, now)
-		if h.matches(cs, lq) {
-			matched = append(matched, cs)
-		}
+	h.store.refreshDue(now)
+	var (
+		page  []*session
+		total int64
+	)
+	if plan, ok := h.planList(lq); ok {
+		page, total = h.indexedPage(plan, lq, limit)
+	} else {
+		page, total = h.scanPage(lq, limit, now)
 	}
-	slices.SortFunc(matched, func(a, b *session) int { return compareSessions(a, b, lq.sorting) })
+	return h.listReply(page, (total+limit-1)/limit, total)
+}
 
-	limit := min(lq.limit, maxPageLimit)
-	total := int64(len(matched))
-	maxPage := (total + limit - 1) / limit
-	var page []*session
-	if lq.page-1 < maxPage {
-		start := (lq.page - 1) * limit
-		end := min(start+limit, total)
-		page = matched[start:end]
-	}
-	// A ListResourceCheckout as json.Marshal writes it, with the items'
-	// answers (cached, see checkoutJSON) spliced in.
+// listReply renders a ListResourceCheckout as json.Marshal writes it,
+// with the items' answers (cached, see checkoutJSON) spliced in.
+func (h *Handler) listReply(page []*session, maxPage, total int64) *reply {
 	items := make([][]byte, len(page))
 	size := 64
 	for i, cs := range page {
@@ -82,6 +81,144 @@ func (h *Handler) list(q url.Values) *reply {
 	body = strconv.AppendInt(body, total, 10)
 	body = append(body, `}}`...)
 	return rawReply(http.StatusOK, body)
+}
+
+// listPlan is how the indexes answer a list query: the sessions of
+// source, in the order of the sort, are the candidates; when exact, they
+// are exactly the matches.
+type listPlan struct {
+	source union
+	exact  bool
+}
+
+// planList returns the plan of lq, or false when only a scan of the store
+// answers it. The indexes answer the sorts created_at and -created_at
+// alone (the default), and serve the filters status, product_id,
+// organization_id, customer_id and external_customer_id, any values of
+// each (OR within a filter, AND across filters, as matches). A filter
+// whose sets hold every session is no filter, and one that holds none
+// leaves nothing; status with product_id is one filter of the compound
+// index. With one filter left (or none) and no
+// query, the plan is exact: a page costs O(limit + log n). With several
+// filters left, or with query, the smallest filter's sessions are the
+// candidates, filtered one by one. Any other sort (expires_at, status,
+// several keys) scans. The caller holds mu.
+func (h *Handler) planList(lq listQuery) (listPlan, bool) {
+	desc, ok := indexedSort(lq.sorting)
+	if !ok {
+		return listPlan{}, false
+	}
+	ix := h.store.index
+	var narrowing []filter
+	for _, f := range ix.filters(lq, desc) {
+		if f.u.len() < ix.all.len() {
+			narrowing = append(narrowing, f)
+		}
+	}
+	narrowing = pairStatus(ix, lq, narrowing, desc)
+	if len(narrowing) == 0 {
+		return listPlan{source: union{{set: &ix.all, desc: desc}}, exact: lq.query == nil}, true
+	}
+	smallest := slices.MinFunc(narrowing, func(a, b filter) int { return cmp.Compare(a.u.len(), b.u.len()) })
+	exact := smallest.u.len() == 0 || (lq.query == nil && len(narrowing) == 1)
+	return listPlan{source: smallest.u, exact: exact}, true
+}
+
+// pairStatus replaces the status and the product filters, when both are
+// among the narrowing ones, by their pair from the compound index. Other
+// filters are kept as they are.
+func pairStatus(ix *indexes, lq listQuery, narrowing []filter, desc bool) []filter {
+	si := slices.IndexFunc(narrowing, func(f filter) bool { return f.kind == filterStatus })
+	pi := slices.IndexFunc(narrowing, func(f filter) bool { return f.kind == filterProduct })
+	if si < 0 || pi < 0 {
+		return narrowing
+	}
+	out := []filter{{kind: filterStatus, u: ix.statusAndProduct(lq, desc)}}
+	for i, f := range narrowing {
+		if i != si && i != pi {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// indexedSort reports whether the indexes serve the sort keys, and in
+// which direction: created_at or -created_at alone.
+func indexedSort(keys []client.CheckoutSortProperty) (desc, ok bool) {
+	if len(keys) != 1 {
+		return false, false
+	}
+	switch keys[0] {
+	case client.CheckoutSortPropertyMinusCreatedAt:
+		return true, true
+	case client.CheckoutSortPropertyCreatedAt:
+		return false, true
+	}
+	return false, false
+}
+
+// indexedPage returns the page of lq and the number of matches, from the
+// indexes. An exact plan costs O(limit + log n); another one walks the
+// candidates. The caller holds mu.
+func (h *Handler) indexedPage(plan listPlan, lq listQuery, limit int64) ([]*session, int64) {
+	if plan.exact {
+		total := int64(plan.source.len())
+		if lq.page-1 >= (total+limit-1)/limit {
+			return nil, total
+		}
+		return h.sessionsFrom(plan.source, int((lq.page-1)*limit), int(limit)), total
+	}
+	start := int64(math.MaxInt64)
+	if lq.page-1 <= math.MaxInt64/limit {
+		start = (lq.page - 1) * limit
+	}
+	var page []*session
+	var total int64
+	for k := range plan.source.from(0) {
+		cs := h.store.byID[k.id]
+		if !h.matches(cs, lq) {
+			continue
+		}
+		if total >= start && int64(len(page)) < limit {
+			page = append(page, cs)
+		}
+		total++
+	}
+	return page, total
+}
+
+// sessionsFrom returns up to limit sessions of u from position start.
+// The caller holds mu.
+func (h *Handler) sessionsFrom(u union, start, limit int) []*session {
+	page := make([]*session, 0, min(limit, u.len()-start))
+	for k := range u.from(start) {
+		page = append(page, h.store.byID[k.id])
+		if len(page) == limit {
+			break
+		}
+	}
+	return page
+}
+
+// scanPage returns the page of lq and the number of matches by refreshing,
+// filtering and sorting every session: the answer to the queries the
+// indexes do not serve, and the reference the indexes are tested against.
+// The caller holds mu.
+func (h *Handler) scanPage(lq listQuery, limit int64, now time.Time) ([]*session, int64) {
+	var matched []*session
+	for _, cs := range h.store.byID {
+		cs = h.store.refresh(cs, now)
+		if h.matches(cs, lq) {
+			matched = append(matched, cs)
+		}
+	}
+	slices.SortFunc(matched, func(a, b *session) int { return compareSessions(a, b, lq.sorting) })
+	total := int64(len(matched))
+	if lq.page-1 >= (total+limit-1)/limit {
+		return nil, total
+	}
+	start := (lq.page - 1) * limit
+	return matched[start:min(start+limit, total)], total
 }
 
 // matches applies the filters of a list request.

@@ -86,6 +86,11 @@ type store struct {
 	applied    map[Op]int
 	rateLimits *confirmLimiter
 
+	// index holds the list indexes (index.go); orgOf, which they need,
+	// survives a reset.
+	index *indexes
+	orgOf func(product uuid.UUID) uuid.UUID
+
 	// observe, when not nil, is called with the previous and the new
 	// state each time the stored state of a session changes: from put (old
 	// nil) and replace, which every change goes through (create, update,
@@ -118,8 +123,10 @@ type cachedBodies struct {
 	public   []byte // the client-secret view: CheckoutPublic
 }
 
-func newStore() *store {
-	s := &store{}
+// newStore returns an empty store; orgOf gives the organization of a
+// product, for the organization index.
+func newStore(orgOf func(product uuid.UUID) uuid.UUID) *store {
+	s := &store{orgOf: orgOf}
 	s.resetLocked()
 	return s
 }
@@ -136,6 +143,7 @@ func (s *store) resetLocked() {
 	s.applied = make(map[Op]int)
 	s.rateLimits = newConfirmLimiter()
 	s.bodies = make(map[uuid.UUID]*cachedBodies)
+	s.index = newIndexes(s.orgOf)
 }
 
 // put stores a new session; the caller holds mu.
@@ -145,12 +153,14 @@ func (s *store) put(cs *session) {
 	s.stamp(cs)
 	s.byID[cs.id] = cs
 	s.bySecret[cs.clientSecret] = cs
+	s.index.update(nil, cs)
 	s.notify(nil, cs)
 }
 
 // replace swaps in the new state of an existing session; the caller holds mu.
 func (s *store) replace(cs *session) {
 	old := s.byID[cs.id]
+	s.index.update(old, cs)
 	s.stamp(cs)
 	s.byID[cs.id] = cs
 	s.bySecret[cs.clientSecret] = cs
