@@ -50,6 +50,8 @@ type Handler struct {
 	faults    faultQueue
 	requests  requestLog     // requestlog.go
 	limiter   generalLimiter // generallimit.go
+	hooks     *deliverer     // webhook_delivery.go; nil without WithWebhook
+	hookIDs   *idSource      // webhook-ids, apart so they do not shift checkout IDs
 
 	// The catalogue rendered once, as the answers show it (render.go):
 	// each product at its price, and each discount by the currency of its
@@ -89,6 +91,11 @@ func NewHandler(opts ...Option) *Handler {
 		}
 	}
 	h.renderCatalog()
+	if cfg.webhook.enabled() {
+		h.hookIDs = newIDSource(cfg.seeded, cfg.seed^0x5eed)
+		h.hooks = newDeliverer(h)
+		h.store.observe = h.onChange
+	}
 	return h
 }
 

@@ -37,7 +37,8 @@ type config struct {
 	taxRate      int
 	expiry       time.Duration
 	baseURL      string
-	perMinute    int // WithRateLimit; 0: off
+	perMinute    int           // WithRateLimit; 0: off
+	webhook      webhookConfig // webhook_options.go
 }
 
 func defaultConfig() config {
@@ -46,6 +47,10 @@ func defaultConfig() config {
 		clock:   time.Now,
 		taxRate: DefaultTaxRate,
 		expiry:  DefaultExpiry,
+		webhook: webhookConfig{
+			delays:  append([]time.Duration{}, DefaultWebhookRetryDelays...),
+			timeout: DefaultWebhookTimeout,
+		},
 	}
 }
 

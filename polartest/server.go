@@ -34,8 +34,12 @@ func NewServer(opts ...Option) *Server {
 // fault injection.
 func (s *Server) Handler() *Handler { return s.handler }
 
-// Close shuts the server down and closes its connections.
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down, closes its connections and stops its
+// webhook deliveries ([Handler.Close]).
+func (s *Server) Close() {
+	s.srv.Close()
+	s.handler.Close()
+}
 
 // Client returns a wrapper client for the server: its base URL, the
 // server's token and an HTTP client for it. opts come after these and can

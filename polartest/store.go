@@ -90,6 +90,8 @@ type store struct {
 	// survives a reset.
 	index *indexes
 	orgOf func(product uuid.UUID) uuid.UUID
+	// due schedules the transitions that time makes (due.go).
+	due *dueTimes
 
 	// observe, when not nil, is called with the previous and the new
 	// state each time the stored state of a session changes: from put (old
@@ -144,6 +146,7 @@ func (s *store) resetLocked() {
 	s.rateLimits = newConfirmLimiter()
 	s.bodies = make(map[uuid.UUID]*cachedBodies)
 	s.index = newIndexes(s.orgOf)
+	s.due = newDueTimes()
 }
 
 // put stores a new session; the caller holds mu.
@@ -170,6 +173,7 @@ func (s *store) replace(cs *session) {
 // notify hands a change of stored state to observe, if set; the caller
 // holds mu.
 func (s *store) notify(old, next *session) {
+	s.due.schedule(next)
 	if s.observe != nil {
 		s.observe(old, next)
 	}
@@ -289,8 +293,11 @@ func (h *Handler) CheckoutCount() int {
 func (h *Handler) Expire(id string) bool {
 	return h.changeByID(id, func(next *session, now time.Time) {
 		next.expiresAt = now
+		if next.status == client.CheckoutStatusOpen {
+			h.store.refresh(next, now) // one change: open → expired
+			return
+		}
 		h.store.replace(next)
-		h.store.refresh(next, now)
 	})
 }
 
@@ -326,7 +333,9 @@ func (h *Handler) SetStatus(id string, status client.CheckoutStatus) bool {
 }
 
 // Reset forgets every checkout, customer, counter, rate limit, recorded
-// request and queued fault, and restarts the deterministic ID sequence: the handler is as new.
+// request and queued fault, and the webhook deliveries that ended (those
+// in flight go on), and restarts the deterministic ID sequence: the
+// handler is as new.
 func (h *Handler) Reset() {
 	h.store.mu.Lock()
 	h.store.resetLocked()
@@ -335,6 +344,10 @@ func (h *Handler) Reset() {
 	h.ClearFaults()
 	h.requests.reset()
 	h.limiter.reset()
+	if h.hooks != nil {
+		h.hooks.reset()
+		h.hookIDs.reset()
+	}
 }
 
 // lookupID finds a session by its ID in any spelling uuid.Parse accepts;
