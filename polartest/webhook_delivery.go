@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -357,8 +358,27 @@ func (d *deliverer) attempt(dv *delivery) bool {
 	}
 	d.mu.Lock()
 	dv.Attempts = append(dv.Attempts, DeliveryAttempt{At: start, StatusCode: code, Err: err})
+	n, typ, co := len(dv.Attempts), dv.Type, dv.CheckoutID
 	d.mu.Unlock()
+	d.logAttempt(id, typ, co, n, code, err)
 	return err == nil
+}
+
+// logAttempt reports one attempt to the configured logger, if any.
+func (d *deliverer) logAttempt(id, typ, checkoutID string, n, code int, err error) {
+	if d.cfg.logger == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("webhook_id", id), slog.String("type", typ), slog.String("checkout_id", checkoutID),
+		slog.Int("attempt", n), slog.Int("status", code),
+	}
+	level := slog.LevelInfo
+	if err != nil {
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	d.cfg.logger.LogAttrs(context.Background(), level, "polartest: webhook delivery attempt", attrs...)
 }
 
 // send POSTs body with hdr to the endpoint and returns the status.

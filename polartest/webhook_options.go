@@ -1,6 +1,7 @@
 package polartest
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -37,6 +38,7 @@ type webhookConfig struct {
 	timeout    time.Duration
 	apiVersion string
 	httpClient *http.Client
+	logger     *slog.Logger
 }
 
 func (w *webhookConfig) enabled() bool { return w.endpoint != "" || w.handler != nil }
@@ -132,6 +134,14 @@ func WithWebhookHTTPClient(hc *http.Client) Option {
 		panic("polartest: WithWebhookHTTPClient: nil client")
 	}
 	return func(c *config) { c.webhook.httpClient = hc }
+}
+
+// WithWebhookLogger logs each delivery attempt to l: at Info when it
+// succeeded, at Warn when it failed, with the webhook-id, event type,
+// checkout ID, attempt number, status and error. Headers and secrets are
+// never logged. Off by default.
+func WithWebhookLogger(l *slog.Logger) Option {
+	return func(c *config) { c.webhook.logger = l }
 }
 
 // checkWebhookSecret panics on an empty secret; the message never shows

@@ -24,7 +24,13 @@ func runMock(ctx context.Context, env *environment, args []string) error {
 	confirmDelay := fs.Duration("confirm-delay", 0, "time between a confirmation and the checkout succeeding")
 	rateLimit := fs.Bool("confirm-rate-limit", false, "limit confirmations like Polar (6/min, 20/h, then 429)")
 	expiry := fs.Duration("expiry", time.Hour, "lifetime of a new checkout")
+	var hooks webhookFlags
+	hooks.register(fs)
 	if _, err := parseFlags(fs, env, args); err != nil {
+		return err
+	}
+	hookOpts, err := hooks.options(env)
+	if err != nil {
 		return err
 	}
 	if *printFixtures {
@@ -42,8 +48,13 @@ func runMock(ctx context.Context, env *environment, args []string) error {
 	if *rateLimit {
 		opts = append(opts, polartest.WithConfirmRateLimit())
 	}
-	srv := &http.Server{Handler: polartest.NewHandler(opts...), ReadHeaderTimeout: 10 * time.Second}
+	h := polartest.NewHandler(append(opts, hookOpts...)...)
+	defer h.Close()
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	printMockBanner(env, base, *token, *anyToken)
+	if hooks.url != "" {
+		fmt.Fprintf(env.stdout, "webhooks:     checkout.created/updated/expired → %s (signed; each attempt is logged on stderr)\n", hooks.url)
+	}
 
 	return serve(ctx, env, "mock", srv, ln)
 }
