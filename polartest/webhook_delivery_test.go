@@ -23,7 +23,7 @@ import (
 // The secrets of the two key schemes.
 const (
 	hookSecretB64 = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" // decoded base64 is the key
-	hookSecretRaw = "polar_whs_legacy-raw-secret"           // the bytes of the string are the key
+	hookSecretRaw = "polar_whs_legacy-raw-secret"            // the bytes of the string are the key
 )
 
 // seen is one event a receiver verified.
