@@ -141,7 +141,11 @@ func TestCLI_demo(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"1. Create a checkout", "succeeded", "✓ client-get of an expired checkout", "Done"} {
+	for _, want := range []string{
+		"1. Create a checkout", "succeeded", "✓ client-get of an expired checkout",
+		"Webhooks:", "✓ checkout.created", "confirmed → processing", "succeeded → paid", "✓ checkout.expired",
+		"another secret → 403", "Done",
+	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
