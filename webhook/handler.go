@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 )
@@ -60,7 +61,8 @@ func WithLogger(l *slog.Logger) HandlerOption { return func(h *Handler) { h.log 
 // answers:
 //
 //   - 204 when fn returned nil (and for a duplicate, with [WithDedup]);
-//   - 500 when fn returned an error, so that Polar retries;
+//   - 500 when fn returned an error or panicked, so that Polar retries
+//     (the panic is logged, redacted, with [WithLogger]);
 //   - 403 when the signature headers are missing, the timestamp is out of
 //     tolerance or no signature matches;
 //   - 400 when the body is not a payload of the expected shape (or not of
@@ -104,8 +106,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	meta := ev.Meta()
 	attrs := []slog.Attr{
-		slog.String("webhook_id", h.verifier.redact(meta.ID)),
-		slog.String("type", h.verifier.redact(meta.Type)),
+		slog.String("webhook_id", h.verifier.Redact(meta.ID)),
+		slog.String("type", h.verifier.Redact(meta.Type)),
 	}
 	finish := func(bool) {}
 	if h.seen != nil {
@@ -123,15 +125,35 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ok := false
-	defer func() { finish(ok) }() // also if fn panics: a retry is then processed
-	if err := h.fn(ctx, ev); err != nil {
-		h.logf(ctx, slog.LevelError, "webhook: handler failed; Polar will retry", append(attrs, slog.String("error", h.verifier.redact(err.Error())))...)
+	defer func() { finish(ok) }() // not remembered unless fn succeeded: a retry is then processed
+	if err := h.call(ctx, ev); err != nil {
+		h.logf(ctx, slog.LevelError, "webhook: handler failed; Polar will retry", append(attrs, slog.String("error", h.verifier.Redact(err.Error())))...)
 		http.Error(w, "the event could not be processed", http.StatusInternalServerError)
 		return
 	}
 	ok = true
 	h.logf(ctx, slog.LevelDebug, "webhook: delivery processed", attrs...)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// errPanicked reports a panic of the user's function; the handler answers
+// 500 for it, as for an error, so Polar delivers the event again.
+var errPanicked = errors.New("webhook: the handler function panicked")
+
+// call runs fn, turning a panic into an error so that one bad event
+// answers 500 instead of dropping the connection or crashing a caller
+// that serves without net/http's recovery. http.ErrAbortHandler keeps
+// its meaning: it is re-raised.
+func (h *Handler) call(ctx context.Context, ev Event) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if e, ok := p.(error); ok && errors.Is(e, http.ErrAbortHandler) {
+				panic(p)
+			}
+			err = fmt.Errorf("%w: %v", errPanicked, p)
+		}
+	}()
+	return h.fn(ctx, ev)
 }
 
 // refuse answers a delivery that was not processed, with the status its
@@ -149,7 +171,7 @@ func (h *Handler) refuse(ctx context.Context, w http.ResponseWriter, err error) 
 	case !errors.Is(err, ErrInvalidPayload):
 		text = "webhook body could not be read"
 	}
-	h.logf(ctx, slog.LevelWarn, "webhook: delivery refused", slog.Int("status", status), slog.String("error", h.verifier.redact(err.Error())))
+	h.logf(ctx, slog.LevelWarn, "webhook: delivery refused", slog.Int("status", status), slog.String("error", h.verifier.Redact(err.Error())))
 	http.Error(w, text, status)
 }
 

@@ -42,6 +42,11 @@ func checkSecret(i int, secret string) error {
 	if strings.TrimSpace(secret) != secret {
 		return fmt.Errorf("%w: secret %d has leading or trailing white space", ErrInvalidSecret, i)
 	}
+	if secret == secretPrefix {
+		// The prefix alone is a public key: anyone could sign with it.
+		// An unset variable after "whsec_" in a config is the usual cause.
+		return fmt.Errorf("%w: secret %d is a bare prefix, with no key after it", ErrInvalidSecret, i)
+	}
 	return nil
 }
 

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +31,7 @@ const (
 // secrets, and decodes them. It is safe for concurrent use.
 type Verifier struct {
 	keys       [][]byte // every key of every secret, most likely first, no duplicates
+	leaks      []string // every spelling of every key, for Redact
 	tolerance  time.Duration
 	now        func() time.Time
 	maxBody    int64
@@ -56,7 +59,8 @@ func WithMaxBodySize(n int64) Option { return func(v *Verifier) { v.maxBody = n 
 // API version than the code expects is noticed instead of decoded
 // wrongly. Payloads without api_version are refused too: Polar's 2026-04
 // payloads carry none, so leave this off for 2026-04 endpoints. Off by
-// default.
+// default. [NewVerifier] refuses a version not of the form YYYY-MM, or
+// older than 2026-10.
 func WithAPIVersion(version string) Option { return func(v *Verifier) { v.apiVersion = version } }
 
 // NewVerifier returns a verifier that accepts a delivery signed with any
@@ -95,6 +99,10 @@ func (v *Verifier) check() error {
 		return errors.New("webhook: WithClock needs a non-nil clock")
 	case v.maxBody <= 0:
 		return errors.New("webhook: WithMaxBodySize needs a positive size")
+	case v.apiVersion != "" && !apiVersionPattern.MatchString(v.apiVersion):
+		return errors.New("webhook: WithAPIVersion needs a version of the form YYYY-MM, such as 2026-10")
+	case v.apiVersion != "" && v.apiVersion < firstVersionedPayloads:
+		return fmt.Errorf("webhook: WithAPIVersion: payloads carry api_version only from %s; leave the check off for older endpoints", firstVersionedPayloads)
 	}
 	return nil
 }
@@ -107,7 +115,15 @@ func (v *Verifier) addKey(k []byte) {
 		}
 	}
 	v.keys = append(v.keys, k)
+	v.leaks = append(v.leaks, leakForms(k)...)
 }
+
+// apiVersionPattern is the form of Polar's API versions.
+var apiVersionPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
+
+// firstVersionedPayloads is the first API version whose payloads carry
+// api_version; 2026-04 payloads have none.
+const firstVersionedPayloads = "2026-10"
 
 // MaxBodySize is the largest body the verifier accepts, in bytes.
 func (v *Verifier) MaxBodySize() int64 { return v.maxBody }
@@ -196,6 +212,11 @@ func signatureHeaders(h Headers) (id, ts, sigs string, err error) {
 	if h != nil {
 		id, ts, sigs = h.Get(HeaderID), h.Get(HeaderTimestamp), h.Get(HeaderSignature)
 	}
+	if hh, ok := h.(http.Header); ok && len(hh.Values(HeaderSignature)) > 1 {
+		// A proxy may split the list into several header lines; every
+		// entry of every line counts.
+		sigs = strings.Join(hh.Values(HeaderSignature), " ")
+	}
 	var missing []string
 	for _, hv := range [...]struct{ name, value string }{{HeaderID, id}, {HeaderTimestamp, ts}, {HeaderSignature, sigs}} {
 		if hv.value == "" {
@@ -210,26 +231,44 @@ func signatureHeaders(h Headers) (id, ts, sigs string, err error) {
 
 // parseTimestamp accepts decimal digits only: no sign, no space, no
 // fraction (the header is an integer number of Unix seconds).
-func parseTimestamp(ts string) (time.Time, error) {
+func parseTimestamp(ts string) (int64, error) {
 	for i := 0; i < len(ts); i++ {
 		if ts[i] < '0' || ts[i] > '9' {
-			return time.Time{}, ErrInvalidTimestamp
+			return 0, ErrInvalidTimestamp
 		}
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return time.Time{}, ErrInvalidTimestamp
+		return 0, ErrInvalidTimestamp
 	}
-	return time.Unix(sec, 0), nil
+	return sec, nil
 }
 
+// farSeconds is a distance in seconds past which a time.Duration
+// overflows (about 292 years); skews beyond it are saturated.
+const farSeconds = float64(math.MaxInt64 / int64(time.Second))
+
 // checkTime accepts a skew of exactly the tolerance, either way.
-func (v *Verifier) checkTime(signedAt time.Time) error {
-	skew := signedAt.Sub(v.now())
+func (v *Verifier) checkTime(signedAt int64) error {
+	skew := skewOf(signedAt, v.now())
 	if skew < -v.tolerance || skew > v.tolerance {
 		return &TimestampError{Skew: skew, Tolerance: v.tolerance}
 	}
 	return nil
+}
+
+// skewOf is the time from now to the Unix second signedAt, saturated at
+// the largest durations so that a far-future timestamp stays in the
+// future (time.Unix(sec).Sub(now) wraps around for huge sec).
+func skewOf(signedAt int64, now time.Time) time.Duration {
+	d := float64(signedAt) - float64(now.Unix()) // float: no overflow; coarse is enough for the test
+	switch {
+	case d > farSeconds:
+		return math.MaxInt64
+	case d < -farSeconds:
+		return math.MinInt64
+	}
+	return time.Unix(signedAt, 0).Sub(now)
 }
 
 // checkSignature computes one HMAC per key (most likely key first) and
