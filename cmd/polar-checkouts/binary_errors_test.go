@@ -67,6 +67,21 @@ func TestBinary_messages(t *testing.T) {
 			env:   []string{"POLAR_WEBHOOK_SECRET=whsec_c2VjcmV0c2VjcmV0c2VjcmV0"},
 			stdin: `{"type":"checkout.created","timestamp":"2026-12-05T12:00:00Z","data":{}}`,
 		}},
+		{"list-limit-zero", invocation{args: append(g, "list", "--limit", "0")}},
+		{"list-page-negative", invocation{args: append(g, "list", "--page", "-1")}},
+		{"list-query-not-utf8", invocation{args: append(g, "list", "--query", "ada\xff")}},
+		{"mock-expiry-zero", invocation{args: []string{"mock", "--addr", "127.0.0.1:0", "--expiry", "0s"}}},
+		{"mock-confirm-delay-negative", invocation{args: []string{"mock", "--addr", "127.0.0.1:0", "--confirm-delay", "-1s"}}},
+		{"mock-token-empty", invocation{args: []string{"mock", "--addr", "127.0.0.1:0", "--mock-token="}}},
+		{"mock-bad-addr", invocation{args: []string{"mock", "--addr", "nonsense"}}},
+		{"mock-webhook-bare-prefix", invocation{args: []string{"mock", "--addr", "127.0.0.1:0", "--webhook-url", "http://127.0.0.1:1/", "--webhook-secret", "whsec_"}}},
+		{"mock-webhook-secret-spaces", invocation{args: []string{"mock", "--addr", "127.0.0.1:0", "--webhook-url", "http://127.0.0.1:1/", "--webhook-secret", " my-old-raw-secret"}}},
+		{"webhook-listen-bad-addr", invocation{args: []string{"webhook", "listen", "--secret", "my-old-raw-secret", "--addr", "nonsense"}}},
+		{"webhook-sign-id-newline", invocation{args: []string{"webhook", "sign", "--secret", "my-old-raw-secret", "--id", "a\nwebhook-signature: v1,evil"}, stdin: "{}"}},
+		{"webhook-sign-timestamp-plus", invocation{args: []string{"webhook", "sign", "--secret", "my-old-raw-secret", "--timestamp", "+100"}, stdin: "{}"}},
+		{"webhook-sign-timestamp-negative", invocation{args: []string{"webhook", "sign", "--secret", "my-old-raw-secret", "--timestamp", "-5"}, stdin: "{}"}},
+		{"webhook-sign-secret-spaces", invocation{args: []string{"webhook", "sign", "--secret", "my-old-raw-secret "}, stdin: "{}"}},
+		{"webhook-sign-bare-prefix", invocation{args: []string{"webhook", "sign", "--secret", "whsec_"}, stdin: "{}"}},
 		{"webhook-sign-raw-secret-flag", invocation{
 			args:  []string{"webhook", "sign", "--secret", "my-old-raw-secret", "--id", "msg_golden", "--timestamp", "1796475461"},
 			stdin: `{"type":"checkout.created","timestamp":"2026-12-05T12:00:00Z","data":{}}`,
@@ -89,7 +104,7 @@ func TestBinary_messages(t *testing.T) {
 // golden files say.
 func checkMessageRules(t *testing.T, r result) {
 	t.Helper()
-	for _, bad := range []string{"polar: ", "With", "%7B", "(default -1)", "Usage of"} {
+	for _, bad := range []string{"polar: ", "With", "%7B", "(default -1)", "Usage of", "params.", "panic", "goroutine "} {
 		if strings.Contains(r.stdout+r.stderr, bad) {
 			t.Errorf("output contains %q: stdout %q, stderr %q", bad, r.stdout, r.stderr)
 		}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -274,6 +276,8 @@ func TestBinary_webhookSignListen(t *testing.T) {
 		return resp.StatusCode
 	}
 
+	key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	keyLeakID := "msg_" + hex.EncodeToString(key)[:12]
 	compact := `{"type":"customer.created","timestamp":"2026-12-05T12:00:00Z","data":{"note":"caf\u00e9 <b>"}}`
 	pretty := "{\n  \"type\": \"benefit.granted\",\r\n  \"timestamp\": \"2026-12-05T12:00:01Z\" }\n"
 	notJSON := "type=checkout.created"
@@ -293,6 +297,9 @@ func TestBinary_webhookSignListen(t *testing.T) {
 		}(), http.StatusForbidden},
 		{"signed but not JSON", "POST", "/", notJSON, sign(notJSON), http.StatusBadRequest},
 		{"not a POST", "GET", "/", "", hCompact, http.StatusMethodNotAllowed},
+		// Only the secret's holder can sign this, but its diagnostics
+		// still must not carry part of the key.
+		{"webhook-id holding part of the key", "POST", "/", compact, sign(compact, "--id", keyLeakID), http.StatusNoContent},
 	}
 	for _, tt := range tests { // in order: stdout is checked as a whole below
 		if got := post(tt.method, tt.path, tt.body, tt.h); got != tt.want {
@@ -302,7 +309,7 @@ func TestBinary_webhookSignListen(t *testing.T) {
 	if code := p.stop(t); code != exitOK {
 		t.Errorf("listen exited %d after SIGINT", code)
 	}
-	wantStdout := compact + "\n" + `{"type":"benefit.granted","timestamp":"2026-12-05T12:00:01Z"}` + "\n"
+	wantStdout := compact + "\n" + `{"type":"benefit.granted","timestamp":"2026-12-05T12:00:01Z"}` + "\n" + compact + "\n"
 	if got := p.stdout.String(); got != wantStdout {
 		t.Errorf("stdout:\n%q\nwant exactly the two verified payloads:\n%q", got, wantStdout)
 	}
@@ -313,4 +320,7 @@ func TestBinary_webhookSignListen(t *testing.T) {
 		}
 	}
 	assertNoSecret(t, []string{secret, "bGlzdGVuLXRlc3Qtc2VjcmV0LWtleQ"}, p.stdout.String(), stderr)
+	if strings.Contains(stderr, keyLeakID[4:]) {
+		t.Errorf("stderr carries the hex of the key:\n%s", stderr)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -144,6 +145,38 @@ func explainArgument(e *polar.InvalidArgumentError) string {
 		return optionSources.Replace(e.Op) + ": " + optionFlags.Replace(e.Reason)
 	}
 	return oneLine("invalid " + e.Arg + ": " + optionFlags.Replace(e.Reason))
+}
+
+// inFlagTerms turns an argument the SDK refused into a usage error about
+// the flag that set it (params.limit: --limit, body.customer_email:
+// --customer-email), when the command has that flag.
+func (env *environment) inFlagTerms(err error) error {
+	var argErr *polar.InvalidArgumentError
+	if env.flags == nil || !errors.As(err, &argErr) {
+		return err
+	}
+	if name := flagFor(env.flags, argErr.Arg); name != "" {
+		return &usageError{msg: "--" + name + ": " + optionFlags.Replace(argErr.Reason)}
+	}
+	return err
+}
+
+// flagFor returns the flag of fs that sets the SDK argument arg, or "".
+func flagFor(fs *flag.FlagSet, arg string) string {
+	rest, ok := strings.CutPrefix(arg, "params.")
+	if !ok {
+		if rest, ok = strings.CutPrefix(arg, "body."); !ok {
+			return ""
+		}
+	}
+	field, _, _ := strings.Cut(rest, ".")
+	name := strings.ReplaceAll(field, "_", "-")
+	for _, candidate := range []string{name, strings.TrimSuffix(name, "s")} {
+		if candidate != "" && fs.Lookup(candidate) != nil {
+			return candidate
+		}
+	}
+	return ""
 }
 
 // requestLine is "METHOD PATH: ", or "" without a method.

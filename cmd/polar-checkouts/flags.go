@@ -107,6 +107,7 @@ func (k kvFlag) Set(v string) error {
 // flag.ErrHelp.
 func parseFlags(fs *flag.FlagSet, env *environment, args []string) ([]string, error) {
 	cmd := commands[fs.Name()]
+	env.flags = fs
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	env.globals.register(fs)

@@ -72,6 +72,8 @@ type environment struct {
 	// secrets are credentials the command was given (token, webhook
 	// secrets); they are removed from anything printed on stderr.
 	secrets []string
+	// flags are the command's, once parsed: errors name them.
+	flags *flag.FlagSet
 }
 
 // setting returns the flag's value, else the environment variable's.

@@ -36,13 +36,28 @@ func runWebhookListen(ctx context.Context, env *environment, args []string) erro
 	if err != nil {
 		return &usageError{msg: "--secret: " + err.Error()}
 	}
+	if err := checkAddr(*addr); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	l := &listener{verifier: v, stdout: env.stdout, note: env.notef("webhook listen")}
+	note := env.notef("webhook listen")
+	l := &listener{verifier: v, stdout: env.stdout, note: func(format string, args ...any) {
+		note("%s", v.Redact(fmt.Sprintf(format, args...))) // parts of a key too, not only the whole secret
+	}}
 	l.note("verifying deliveries on http://%s (any path); payloads on stdout, one per line", ln.Addr())
 	return serve(ctx, env, "webhook listen", &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}, ln)
+}
+
+// checkAddr refuses an --addr that is not HOST:PORT as a usage error, so
+// that only a failure to listen on a good address is a runtime one.
+func checkAddr(addr string) error {
+	if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+		return usagef("--addr %q: want HOST:PORT, such as 127.0.0.1:8080 (port 0 picks a free one)", addr)
+	}
+	return nil
 }
 
 // notef returns a printf to stderr for the diagnostics of a command,

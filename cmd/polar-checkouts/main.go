@@ -96,6 +96,7 @@ func (env *environment) fail(name string, err error) int {
 	if name != "" {
 		prefix += " " + name
 	}
+	err = env.inFlagTerms(err)
 	fmt.Fprintf(env.stderr, "%s: %s\n", prefix, env.redact(explain(err)))
 	if !isUsage(err) {
 		return exitAPI

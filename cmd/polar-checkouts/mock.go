@@ -29,6 +29,12 @@ func runMock(ctx context.Context, env *environment, args []string) error {
 	if _, err := parseFlags(fs, env, args); err != nil {
 		return err
 	}
+	if err := checkMockFlags(*token, *expiry, *confirmDelay); err != nil {
+		return err
+	}
+	if err := checkAddr(*addr); err != nil {
+		return err
+	}
 	hookOpts, err := hooks.options(env)
 	if err != nil {
 		return err
@@ -76,8 +82,22 @@ func printMockBanner(env *environment, base, token string, anyToken bool) {
 	for _, d := range f.Discounts {
 		fmt.Fprintf(w, "discount:     %s  %s (code %s)\n", d.ID, d.Name, d.Code)
 	}
-	fmt.Fprintf(w, "confirmation tokens: success %s, declined %s, processing %s\n",
-		f.ConfirmationTokens.Success, f.ConfirmationTokens.Declined, f.ConfirmationTokens.Processing)
+	fmt.Fprintf(w, "confirmation tokens: success %s, declined %s, processing %s, declined after confirming %s\n",
+		f.ConfirmationTokens.Success, f.ConfirmationTokens.Declined, f.ConfirmationTokens.Processing, f.ConfirmationTokens.DeclinedLater)
 	fmt.Fprintln(w, "try: curl -s -X POST "+base+"/v1/checkouts/ -H 'Authorization: Bearer "+token+"' -H 'Content-Type: application/json' -d '{\"products\":[\""+polartest.ProductOneTimeID+"\"]}'")
 	fmt.Fprintln(w, "Ctrl-C stops it.")
+}
+
+// checkMockFlags refuses, as usage errors, the values polartest's options
+// would panic on.
+func checkMockFlags(token string, expiry, confirmDelay time.Duration) error {
+	switch {
+	case strings.TrimSpace(token) == "" || strings.ContainsAny(token, " \t\r\n"):
+		return usagef("--mock-token: want a non-empty token without white space")
+	case expiry <= 0:
+		return usagef("--expiry: want a positive duration, such as 1h")
+	case confirmDelay < 0:
+		return usagef("--confirm-delay: want a duration of 0 or more, such as 5s")
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gopolar/checkouts/polartest"
+	"github.com/gopolar/checkouts/webhook"
 	polar "github.com/gopolar/checkouts/wrapper"
 )
 
@@ -44,6 +45,10 @@ func (f *webhookFlags) options(env *environment) ([]polartest.Option, error) {
 	}
 	if f.secret == "" {
 		return nil, usagef("--webhook-url needs a secret: give --webhook-secret or set %s", envWebhookKey)
+	}
+	if _, err := webhook.NewVerifier([]string{f.secret}); err != nil {
+		// The receiver would refuse this secret: refuse to sign with it.
+		return nil, usagef("--webhook-secret (or $%s): %v", envWebhookKey, err)
 	}
 	opts := []polartest.Option{
 		polartest.WithWebhook(f.url, f.secret),

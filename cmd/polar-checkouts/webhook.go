@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -92,9 +93,9 @@ func runWebhookSign(_ context.Context, env *environment, args []string) error {
 	}
 	at := time.Now()
 	if *ts != "" {
-		sec, err := strconv.ParseInt(*ts, 10, 64)
+		sec, err := parseUnixSeconds(*ts)
 		if err != nil {
-			return usagef("--timestamp: want Unix seconds, such as the output of date +%%s")
+			return err
 		}
 		at = time.Unix(sec, 0)
 	}
@@ -107,12 +108,38 @@ func runWebhookSign(_ context.Context, env *environment, args []string) error {
 	}
 	h, err := webhook.Sign(keys[0], *id, at, body)
 	if err != nil {
-		return &usageError{msg: err.Error()}
+		return signUsage(err)
 	}
 	for _, name := range []string{webhook.HeaderID, webhook.HeaderTimestamp, webhook.HeaderSignature} {
 		fmt.Fprintf(env.stdout, "%s: %s\n", name, h.Get(name))
 	}
 	return nil
+}
+
+// parseUnixSeconds reads --timestamp as a verifier reads the header it
+// becomes: decimal digits only, so "+100" or "-5" are refused here rather
+// than printed and refused by the receiver.
+func parseUnixSeconds(s string) (int64, error) {
+	refuse := usagef("--timestamp: want Unix seconds (digits only), such as the output of date +%%s")
+	if strings.Trim(s, "0123456789") != "" {
+		return 0, refuse
+	}
+	sec, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, refuse
+	}
+	return sec, nil
+}
+
+// signUsage names the flag behind an error of webhook.Sign.
+func signUsage(err error) error {
+	switch {
+	case errors.Is(err, webhook.ErrInvalidSecret):
+		return usagef("--secret (or $%s): %v", envWebhookKey, err)
+	case errors.Is(err, webhook.ErrInvalidTimestamp):
+		return usagef("--timestamp: %v", err)
+	}
+	return usagef("--id: %v", err)
 }
 
 // newMessageID returns a fresh webhook-id in the style of Polar's:
