@@ -25,6 +25,7 @@ func (h *Handler) confirmPatched(next *session, p patch, now time.Time) *reply {
 
 	settle := h.cfg.confirmDelay
 	next.intentStatus = ""
+	next.declineAtSettle = false
 	if t.formRequired {
 		next.intentStatus = "succeeded"
 		switch token := p.confirmationTokenID.v; token {
@@ -34,6 +35,9 @@ func (h *Handler) confirmPatched(next *session, p patch, now time.Time) *reply {
 			next.intentStatus = "processing"
 		case TokenDeclined:
 			return paymentError(DeclineMessage)
+		case TokenDeclinedLater:
+			next.intentStatus = "processing"
+			next.declineAtSettle = true
 		default:
 			if len(token) > 64 {
 				token = token[:64] + "..."

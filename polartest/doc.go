@@ -48,7 +48,9 @@
 //
 // Confirmation uses test tokens instead of Stripe: [TokenSuccess] pays,
 // [TokenDeclined] is declined (400 PaymentError, nothing changes),
-// [TokenProcessing] stays confirmed for [ProcessingTime]. A free checkout
+// [TokenProcessing] stays confirmed for [ProcessingTime],
+// [TokenDeclinedLater] is confirmed, then declined when it would settle
+// (back to open, as Polar does after a late decline). A free checkout
 // needs no token. A confirmed checkout succeeds after [WithConfirmDelay].
 //
 // Time comes from [WithClock] ([Clock] is a settable one): open checkouts

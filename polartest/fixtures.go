@@ -60,6 +60,12 @@ const (
 	// server's clock before it succeeds. [Handler.SetStatus] settles it
 	// earlier.
 	TokenProcessing = "tok_polartest_processing"
+	// TokenDeclinedLater is a payment that Stripe accepts at first and
+	// declines afterwards, as 3-D Secure or bank payments can be: the
+	// confirm answers confirmed, and when the payment would have settled
+	// (see [WithConfirmDelay]) the checkout goes back to open, with a
+	// checkout.updated webhook, so the customer can pay again.
+	TokenDeclinedLater = "tok_polartest_declined_later"
 )
 
 // ProcessingTime is how long a payment confirmed with [TokenProcessing]
@@ -90,6 +96,8 @@ type ConfirmationTokens struct {
 	Success    string `json:"success"`
 	Declined   string `json:"declined"`
 	Processing string `json:"processing"`
+	// DeclinedLater is [TokenDeclinedLater].
+	DeclinedLater string `json:"declined_later"`
 }
 
 // FixtureSet is what every [Handler] starts with. It marshals to JSON for
@@ -165,7 +173,7 @@ func Fixtures() FixtureSet {
 				DurationInMonths: 3, BasisPoints: 1000,
 			},
 		},
-		ConfirmationTokens: ConfirmationTokens{Success: TokenSuccess, Declined: TokenDeclined, Processing: TokenProcessing},
+		ConfirmationTokens: ConfirmationTokens{Success: TokenSuccess, Declined: TokenDeclined, Processing: TokenProcessing, DeclinedLater: TokenDeclinedLater},
 	}
 }
 

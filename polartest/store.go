@@ -63,7 +63,10 @@ type session struct {
 
 	intentStatus string     // "", "processing" or "succeeded"
 	settleAt     *time.Time // when a confirmed checkout succeeds
-	confirms     int        // confirmations applied
+	// declineAtSettle makes the settlement a decline: back to open
+	// ([TokenDeclinedLater]).
+	declineAtSettle bool
+	confirms        int // confirmations applied
 
 	// adHocViews holds the rendered products of the ad-hoc prices, made
 	// once by create (see productView); never changed afterwards.
@@ -220,6 +223,11 @@ func (s *store) refresh(cs *session, now time.Time) *session {
 		if cs.intentStatus != "" { // free checkouts have no payment intent
 			next.intentStatus = "succeeded"
 		}
+		if cs.declineAtSettle { // Polar reopens the session for another payment
+			next.status = client.CheckoutStatusOpen
+			next.intentStatus = ""
+			next.declineAtSettle = false
+		}
 		at := *cs.settleAt
 		next.modifiedAt = &at
 		next.settleAt = nil
@@ -324,6 +332,7 @@ func (h *Handler) SetStatus(id string, status client.CheckoutStatus) bool {
 	return h.changeByID(id, func(next *session, now time.Time) {
 		next.status = status
 		next.settleAt = nil
+		next.declineAtSettle = false
 		if status == client.CheckoutStatusSucceeded && next.intentStatus != "" {
 			next.intentStatus = "succeeded"
 		}

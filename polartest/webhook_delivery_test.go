@@ -222,6 +222,44 @@ func TestWebhookSetStatusAndDeclinedPayment(t *testing.T) {
 	}
 }
 
+// TestWebhookDeclinedAfterConfirm: a payment declined after the confirm
+// answered takes the checkout from confirmed back to open, with an
+// update, when it settles; the customer can then pay again.
+func TestWebhookDeclinedAfterConfirm(t *testing.T) {
+	t.Parallel()
+	e := newHookEnv(t, nil, polartest.WithConfirmDelay(time.Minute))
+	co := e.create()
+	if err := e.pay(co, polartest.TokenDeclinedLater); err != nil {
+		t.Fatalf("confirm: %v", err)
+	}
+	e.wait()
+	if got, _ := e.h.Checkout(co.ID.String()); got.Status != client.CheckoutStatusConfirmed {
+		t.Fatalf("before settling: %s, want confirmed", got.Status)
+	}
+	e.clock.Advance(time.Minute) // the bank declines: no request needed
+	e.wait()
+	got, _ := e.h.Checkout(co.ID.String())
+	if got.Status != client.CheckoutStatusOpen {
+		t.Fatalf("after the decline: %s, want open", got.Status)
+	}
+	if err := e.pay(co, polartest.TokenSuccess); err != nil {
+		t.Fatalf("paying again: %v", err)
+	}
+	e.clock.Advance(time.Minute)
+	e.wait()
+	want := []string{
+		"checkout.created:open", "checkout.updated:open",
+		"checkout.updated:confirmed", "checkout.updated:open",
+		"checkout.updated:open", "checkout.updated:confirmed", "checkout.updated:succeeded",
+	}
+	if got := kinds(e.rcv.seen()); !slices.Equal(got, want) {
+		t.Fatalf("events\n got %v\nwant %v", got, want)
+	}
+	if n := e.h.ConfirmCount(co.ID.String()); n != 2 {
+		t.Errorf("ConfirmCount = %d, want 2", n)
+	}
+}
+
 // TestWebhookFreeCheckoutSucceeds: with no confirm delay the checkout
 // succeeds right after confirm, and that is sent without a read.
 func TestWebhookFreeCheckoutSucceeds(t *testing.T) {

@@ -81,8 +81,10 @@ func WithWebhook(endpoint, secret string) Option {
 // WithWebhookHandler is [WithWebhook] delivering to an in-process handler
 // instead of a URL: each attempt calls h.ServeHTTP with a request to
 // http://polartest.webhook/ and reads the status it writes. A handler
-// that panics fails the attempt. It panics on a nil handler or an empty
-// secret.
+// that panics fails the attempt. The request's context ends at the
+// attempt's timeout and at [Handler.Close]; a handler that ignores it is
+// not waited for, and its goroutine lives until it returns. It panics on
+// a nil handler or an empty secret.
 func WithWebhookHandler(h http.Handler, secret string) Option {
 	if h == nil {
 		panic("polartest: WithWebhookHandler: nil handler")
