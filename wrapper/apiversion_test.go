@@ -89,7 +89,7 @@ func TestAPIVersion_refusedBeforeSending(t *testing.T) {
 
 func TestOrganization_refusedBeforeSending(t *testing.T) {
 	t.Parallel()
-	for _, id := range []string{"", "acme", "10000000-0000-4000-8000-00000000000", "{10000000-0000-4000-8000-000000000001}", "urn:uuid:10000000-0000-4000-8000-000000000001", "10000000000040008000000000000001", "10000000-0000-4000-8000-000000000001\r\nX: y"} {
+	for _, id := range []string{"", "acme", "10000000-0000-4000-8000-00000000000", "{10000000-0000-4000-8000-000000000001}", "urn:uuid:10000000-0000-4000-8000-000000000001", "10000000000040008000000000000001", "10000000-0000-4000-8000-000000000001\r\nX: y", "00000000-0000-0000-0000-000000000000"} {
 		c, mux, _ := setup(t)
 		seen := recordHeaders(t, mux)
 		if _, err := c.Checkouts.Get(t.Context(), testUUID, polar.WithOrganization(id)); !errors.Is(err, polar.ErrInvalidArgument) || len(seen()) != 0 {

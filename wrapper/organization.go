@@ -11,8 +11,9 @@ import (
 // several (OAuth2 tokens, personal access tokens), as the organizationId
 // option of Polar's TypeScript SDK does. An organization access token
 // already belongs to one organization and needs none. id must be a UUID
-// in canonical form; anything else is refused with [ErrInvalidArgument]
-// before a request is made. It applies to the client or to one call.
+// in canonical form and not the zero UUID (an unset ID); anything else is
+// refused with [ErrInvalidArgument] before a request is made. It applies
+// to the client or to one call.
 func WithOrganization(id string) Option {
 	u, err := uuid.Parse(id)
 	if err == nil && len(id) != 36 {
@@ -21,6 +22,9 @@ func WithOrganization(id string) Option {
 	return func(c *config) error {
 		if err != nil {
 			return invalidOption("WithOrganization", fmt.Sprintf("%s is not a UUID", describeInput(id)))
+		}
+		if u == uuid.Nil {
+			return invalidOption("WithOrganization", "the zero UUID (an unset ID?)")
 		}
 		c.organization = u.String()
 		return nil
