@@ -21,14 +21,16 @@ import (
 
 // shape is what a JSON object must hold to be a T.
 type shape struct {
-	required []string          // property names; a bit each in a mask
-	children map[string]*shape // properties whose value is checked too: an object, or an array of objects
+	required []string                 // property names; a bit each in a mask
+	notNull  [maxRequired / 64]uint64 // bits of the required properties whose type has no null: null is as bad as absent
+	children map[string]*shape        // properties whose value is checked too: an object, or an array of objects
 }
 
 // errMissingProperty and errNotObject are the causes of a *DecodeError
 // for a body of the wrong shape.
 var (
 	errMissingProperty = errors.New("missing required property")
+	errNullProperty    = errors.New("null required property")
 	errNotObject       = errors.New("the body is not a JSON object")
 )
 
@@ -63,6 +65,10 @@ func buildShape(t reflect.Type, depth int) *shape {
 			continue
 		}
 		if !strings.Contains(opts, "omitempty") && len(s.required) < maxRequired {
+			if !admitsNull(f.Type) {
+				bit := len(s.required)
+				s.notNull[bit/64] |= 1 << (bit % 64)
+			}
 			s.required = append(s.required, name)
 		}
 		if depth == 0 {
@@ -76,6 +82,18 @@ func buildShape(t reflect.Type, depth int) *shape {
 		}
 	}
 	return s
+}
+
+// admitsNull reports whether a generated field type stands for a nullable
+// property: a pointer, an interface, or nullable.Nullable. Any other
+// required property is non-nullable in the spec, so a null there (an
+// all-null body from a broken proxy or cache) is not the model.
+func admitsNull(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return true
+	}
+	return t.PkgPath() == "github.com/oapi-codegen/nullable" && strings.HasPrefix(t.Name(), "Nullable[")
 }
 
 // plainStruct returns the struct type behind t (t, *t, []t or []*t) when
@@ -141,6 +159,9 @@ func (sc *scanner) object(s *shape, where string) error {
 		sc.space()
 		if bit := indexOf(s.required, key); bit >= 0 {
 			seen[bit/64] |= 1 << (bit % 64)
+			if sc.b[sc.i] == 'n' && s.notNull[bit/64]&(1<<(bit%64)) != 0 {
+				return nullProperty(where, s.required[bit])
+			}
 		}
 		if child := s.children[string(key)]; child != nil && sc.b[sc.i] != 'n' { // null is the model's business
 			if err := sc.nested(child, join(where, string(key))); err != nil {
@@ -163,6 +184,13 @@ func (sc *scanner) object(s *shape, where string) error {
 		}
 	}
 	return nil
+}
+
+func nullProperty(where, name string) error {
+	if where == "" {
+		return fmt.Errorf("%w %q", errNullProperty, name)
+	}
+	return fmt.Errorf("%s: %w %q", where, errNullProperty, name)
 }
 
 // nested checks an object, or each object of an array.

@@ -3,6 +3,7 @@ package polar
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"reflect"
 	"strings"
@@ -127,4 +128,74 @@ func fixtureBytes(t *testing.T, name string) []byte {
 	}
 	out, _ := json.Marshal(v)
 	return out
+}
+
+// TestCheckShape_nulls: a null in a required property the spec does not
+// let be null fails like an absent one, naming it, at the top level and
+// in a list's items; a null where the spec allows one passes. An all-null
+// body (every property present, every value null) never passes.
+func TestCheckShape_nulls(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		file string
+		typ  reflect.Type
+	}{
+		{"checkout.json", reflect.TypeFor[Checkout]()},
+		{"checkout_public.json", reflect.TypeFor[CheckoutPublic]()},
+		{"checkout_public_confirmed.json", reflect.TypeFor[CheckoutPublicConfirmed]()},
+		{"list_checkouts.json", reflect.TypeFor[client.ListResourceCheckout]()},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			var obj map[string]json.RawMessage
+			if err := json.Unmarshal(fixtureBytes(t, tt.file), &obj); err != nil {
+				t.Fatal(err)
+			}
+			sh := shapeOf(tt.typ)
+			fields := map[string]reflect.Type{}
+			for i := range tt.typ.NumField() {
+				f := tt.typ.Field(i)
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				fields[name] = f.Type
+			}
+			allNull := map[string]json.RawMessage{}
+			nonNullable := 0
+			for _, name := range sh.required {
+				allNull[name] = json.RawMessage("null")
+				with := maps.Clone(obj)
+				with[name] = json.RawMessage("null")
+				b, _ := json.Marshal(with)
+				err := checkShape(b, sh)
+				if admitsNull(fields[name]) {
+					if err != nil {
+						t.Errorf("%s null (nullable): %v", name, err)
+					}
+					continue
+				}
+				nonNullable++
+				if !errors.Is(err, errNullProperty) || !strings.Contains(err.Error(), `"`+name+`"`) {
+					t.Errorf("%s null: err = %v, want null %q", name, err, name)
+				}
+			}
+			if nonNullable == 0 {
+				t.Fatal("no non-nullable required property: the check would never fire")
+			}
+			b, _ := json.Marshal(allNull)
+			if err := checkShape(b, sh); err == nil {
+				t.Error("an all-null body passed")
+			}
+		})
+	}
+	t.Run("list item", func(t *testing.T) {
+		t.Parallel()
+		var item map[string]json.RawMessage
+		if err := json.Unmarshal(fixtureBytes(t, "checkout.json"), &item); err != nil {
+			t.Fatal(err)
+		}
+		item["id"] = json.RawMessage("null")
+		b, _ := json.Marshal(map[string]any{"items": []any{item}, "pagination": map[string]int{"total_count": 1, "max_page": 1}})
+		if err := checkShape(b, shapeOf(reflect.TypeFor[client.ListResourceCheckout]())); !errors.Is(err, errNullProperty) || !strings.Contains(err.Error(), "items[0]") {
+			t.Errorf("item with a null id: %v", err)
+		}
+	})
 }
