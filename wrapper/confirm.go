@@ -69,7 +69,7 @@ func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret strin
 	for sent := 1; ; sent++ {
 		resp, err := r.send(ctx)
 		if err == nil {
-			out, derr := decode[CheckoutPublicConfirmed](r, resp)
+			out, derr := decodeConfirmed(r, resp)
 			if derr == nil {
 				return out, nil
 			}
@@ -112,6 +112,27 @@ func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret strin
 		}
 		return nil, &MaybeAppliedError{Op: opClientConfirm, Cause: fmt.Errorf("session is %q after: %w", state.Status, orErr(landed, err))}
 	}
+}
+
+// errNotConfirmed is the cause of a *DecodeError for a confirm answer of
+// the right shape whose status says the payment was not started.
+var errNotConfirmed = errors.New("the answer to a confirmation is not a confirmed session")
+
+// decodeConfirmed decodes a 2xx answer to a confirmation. Polar answers
+// with the session confirmed (or, once paid, succeeded); any other status
+// (open, failed, one this SDK does not know) is not Polar's answer to this
+// request, a cached or rewritten body, and must not be returned as the
+// payment's outcome: it is a *DecodeError, which ClientConfirm reconciles.
+func decodeConfirmed(r *request, resp *response) (*CheckoutPublicConfirmed, error) {
+	out, err := decode[CheckoutPublicConfirmed](r, resp)
+	if err != nil {
+		return nil, err
+	}
+	switch out.Status {
+	case CheckoutStatusConfirmed, CheckoutStatusSucceeded:
+		return out, nil
+	}
+	return nil, r.decodeError(resp, fmt.Errorf("%w: status %q", errNotConfirmed, cut(r.redact.apply(string(out.Status)), 32)))
 }
 
 // seenBefore reports whether a confirmation's answer says that the session

@@ -22,6 +22,9 @@ const (
 	fail503NoApply                    // 503 before processing
 	lockedNoApply                     // 409 CheckoutLocked
 	declineNoApply                    // 400 PaymentError
+	okOpenNoApply                     // 200 of the confirmed shape saying open, change nothing
+	okFailed                          // the payment fails, 200 saying failed
+	okUnknownApplied                  // confirm, answer 200 with a status this SDK does not know
 )
 
 // confirmServer is a checkout with Polar's confirm state machine: a
@@ -48,9 +51,11 @@ func (s *confirmServer) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch step {
-	case applyOK, applyThenReset, applyThen500, applyTruncated:
+	case applyOK, applyThenReset, applyThen500, applyTruncated, okUnknownApplied:
 		s.state = "confirmed"
 		s.apply++
+	case okFailed:
+		s.state = "failed"
 	}
 	s.mu.Unlock()
 	confirmed := fixture("checkout_public_confirmed.json", map[string]any{"id": testID, "status": "confirmed", "client_secret": testSecret, "customer_session_token": "polar_cst_x"})
@@ -75,6 +80,9 @@ func (s *confirmServer) confirm(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusConflict, `{"error":"CheckoutLocked","detail":"Checkout is currently being processed. Please try again."}`)
 	case declineNoApply:
 		writeJSON(w, http.StatusBadRequest, `{"error":"PaymentError","detail":"The payment failed: Your card was declined."}`)
+	case okOpenNoApply, okFailed, okUnknownApplied:
+		status := map[confirmStep]string{okOpenNoApply: "open", okFailed: "failed", okUnknownApplied: "payment_review"}[step]
+		writeJSON(w, http.StatusOK, fixture("checkout_public_confirmed.json", map[string]any{"id": testID, "status": status, "client_secret": testSecret, "customer_session_token": "polar_cst_x"}))
 	}
 }
 
@@ -112,6 +120,12 @@ func TestClientConfirm_neverConfirmsTwice(t *testing.T) {
 		{"declined", []confirmStep{declineNoApply}, "open", false, 1, 0, polar.ErrPaymentFailed, ""},
 		{"already confirmed before: a plain NotOpenCheckout", []confirmStep{applyOK}, "succeeded", false, 1, 0, polar.ErrCheckoutNotOpen, ""},
 		{"ambiguous and the read fails: unknown, not resent", []confirmStep{resetNoApply}, "open", true, 1, 3, polar.ErrMaybeApplied, ""},
+		// A 2xx whose status is not confirmed is not Polar's answer to a
+		// confirmation: never returned as the outcome, always read back.
+		{"200 saying open: read back open, sent once more", []confirmStep{okOpenNoApply, applyOK}, "open", false, 2, 1, nil, "confirmed"},
+		{"200 saying open twice: unknown", []confirmStep{okOpenNoApply}, "open", false, 2, 2, polar.ErrMaybeApplied, ""},
+		{"200 saying failed: read back failed", []confirmStep{okFailed}, "open", false, 1, 1, polar.ErrPaymentFailed, ""},
+		{"200 with an unknown status: read back confirmed", []confirmStep{okUnknownApplied}, "open", false, 1, 1, nil, "confirmed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
