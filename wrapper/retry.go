@@ -161,9 +161,45 @@ const MaxRetryAfterHint = time.Duration(1e9) * time.Second
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	var longest time.Duration
 	for _, v := range h.Values("Retry-After") {
-		longest = max(longest, parseRetryAfter(v, now))
+		d := parseRetryAfter(v, now)
+		if d == 0 && strings.Contains(v, ",") {
+			// Proxies fold repeated header lines into one, comma-separated
+			// ("5, 120"); an HTTP date has a comma of its own, so the
+			// whole value is tried first.
+			for _, part := range foldedValues(v) {
+				d = max(d, parseRetryAfter(part, now))
+			}
+		}
+		longest = max(longest, d)
 	}
 	return longest
+}
+
+// foldedValues splits a comma-folded header value into its values,
+// keeping each HTTP date whole: a part that is a day name ("Sun", or
+// "Sunday" in the obsolete RFC 850 form) is the start of a date and is
+// joined with the part after it.
+func foldedValues(v string) []string {
+	parts := strings.Split(v, ",")
+	var out []string
+	for i := 0; i < len(parts); i++ {
+		p := parts[i]
+		if isDayName(strings.TrimSpace(p)) && i+1 < len(parts) {
+			p += "," + parts[i+1]
+			i++
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func isDayName(s string) bool {
+	for _, day := range [...]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"} {
+		if s == day || s == day[:3] {
+			return true
+		}
+	}
+	return false
 }
 
 // parseRetryAfter reads one Retry-After value: delay-seconds or an HTTP
@@ -181,7 +217,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 		return time.Duration(secs) * time.Second
 	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+	// ParseFloat reports a value past float64's range (1e400) as ErrRange
+	// with ±Inf: very long, not absent.
+	if secs, err := strconv.ParseFloat(v, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		switch {
 		case math.IsInf(secs, 1) || secs >= MaxRetryAfterHint.Seconds():
 			return MaxRetryAfterHint

@@ -28,6 +28,10 @@ func TestParseRetryAfter(t *testing.T) {
 		{"99999999999999999999999999", MaxRetryAfterHint}, // overflows uint64
 		{"1e10", MaxRetryAfterHint},
 		{"+Inf", MaxRetryAfterHint},
+		{"1e300", MaxRetryAfterHint},
+		{"1e400", MaxRetryAfterHint}, // past float64: ParseFloat says ErrRange
+		{"1e-400", 0},                // underflows to 0
+		{"-1e400", 0},
 		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
 		{now.AddDate(100, 0, 0).Format(http.TimeFormat), MaxRetryAfterHint},
@@ -52,5 +56,22 @@ func TestRetryAfter_longestHeaderWins(t *testing.T) {
 	}
 	if got := retryAfter(http.Header{}, now); got != 0 {
 		t.Errorf("no header: %s", got)
+	}
+	// Lines folded into one by a proxy: the longest value wins too, and
+	// an HTTP date keeps its own comma.
+	at := now.Add(90 * time.Second).UTC().Format(http.TimeFormat)
+	for v, want := range map[string]time.Duration{
+		"5, 120":   120 * time.Second,
+		"120,5":    120 * time.Second,
+		"junk, 3":  3 * time.Second,
+		"1e400, 5": MaxRetryAfterHint,
+		at:         90 * time.Second,
+		"5, " + at: 90 * time.Second,
+		",,":       0,
+	} {
+		h := http.Header{"Retry-After": {v}}
+		if got := retryAfter(h, now); got < want-time.Second || got > want {
+			t.Errorf("Retry-After %q = %s, want %s", v, got, want)
+		}
 	}
 }
