@@ -13,18 +13,18 @@ import (
 type confirmStep int
 
 const (
-	applyOK        confirmStep = iota // confirm, answer 200
-	applyThenReset                    // confirm, then drop the connection
-	applyThen500                      // confirm, then answer 500
-	applyTruncated                    // confirm, answer a cut 200
-	resetNoApply                      // drop the connection, change nothing
-	fail502NoApply                    // 502 from a proxy, change nothing
-	fail503NoApply                    // 503 before processing
-	lockedNoApply                     // 409 CheckoutLocked
-	declineNoApply                    // 400 PaymentError
-	okOpenNoApply                     // 200 of the confirmed shape saying open, change nothing
-	okFailed                          // the payment fails, 200 saying failed
-	okUnknownApplied                  // confirm, answer 200 with a status this SDK does not know
+	applyOK          confirmStep = iota // confirm, answer 200
+	applyThenReset                      // confirm, then drop the connection
+	applyThen500                        // confirm, then answer 500
+	applyTruncated                      // confirm, answer a cut 200
+	resetNoApply                        // drop the connection, change nothing
+	fail502NoApply                      // 502 from a proxy, change nothing
+	fail503NoApply                      // 503 before processing
+	lockedNoApply                       // 409 CheckoutLocked
+	declineNoApply                      // 400 PaymentError
+	okOpenNoApply                       // 200 of the confirmed shape saying open, change nothing
+	okFailed                            // the payment fails, 200 saying failed
+	okUnknownApplied                    // confirm, answer 200 with a status this SDK does not know
 )
 
 // confirmServer is a checkout with Polar's confirm state machine: a

@@ -26,7 +26,7 @@ func newAPIError(op, method, path string, status int, header http.Header, body [
 		Method:     method,
 		Path:       path,
 		StatusCode: status,
-		Header:     header,
+		Header:     cleanHeader(header, redact),
 		Attempts:   attempts,
 		RetryAfter: retryAfter(header, now),
 	}
@@ -36,7 +36,7 @@ func newAPIError(op, method, path string, status int, header http.Header, body [
 	e.Code = redact.clean(e.Code)
 	e.Detail = redact.clean(e.Detail)
 	for i := range e.Fields {
-		e.Fields[i].Msg = redact.clean(e.Fields[i].Msg)
+		cleanField(&e.Fields[i], redact)
 	}
 	switch {
 	case status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable && e.RetryAfter > 0:
@@ -148,4 +148,61 @@ func cut(s string, n int) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// cleanField removes credentials from every part of a 422 entry that
+// reaches a message, a log or a %#v: FastAPI echoes the offending input,
+// and a path segment or a value can be a client secret or a token.
+func cleanField(f *FieldError, redact redactor) {
+	f.Msg = redact.clean(f.Msg)
+	f.Type = redact.clean(f.Type)
+	for i, part := range f.Loc {
+		f.Loc[i] = cleanValue(part, redact)
+	}
+	if v, err := f.Input.Get(); err == nil {
+		f.Input.Set(cleanValue(v, redact))
+	}
+	if f.Ctx != nil {
+		for k, v := range *f.Ctx {
+			(*f.Ctx)[k] = cleanValue(v, redact)
+		}
+	}
+}
+
+// cleanValue returns v with every string in it cleaned, however deep.
+func cleanValue(v any, redact redactor) any {
+	switch v := v.(type) {
+	case string:
+		return redact.clean(v)
+	case []any:
+		for i := range v {
+			v[i] = cleanValue(v[i], redact)
+		}
+	case map[string]any:
+		for k, x := range v {
+			v[k] = cleanValue(x, redact)
+		}
+	}
+	return v
+}
+
+// cleanHeader returns the response's header with credentials removed
+// from the values (a proxy's error may echo Authorization or the path);
+// the header is copied only when a value changes.
+func cleanHeader(h http.Header, redact redactor) http.Header {
+	var out http.Header
+	for name, values := range h {
+		for i, v := range values {
+			if c := scrubCredentials(redact.apply(v)); c != v {
+				if out == nil {
+					out = h.Clone()
+				}
+				out[name][i] = c
+			}
+		}
+	}
+	if out == nil {
+		return h
+	}
+	return out
 }
