@@ -77,3 +77,27 @@ func TestErrors_echoedCredentialsNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestOptions_neverQuoteWhatCouldBeACredential: an option given a token
+// or client secret by mistake refuses it without quoting it.
+func TestOptions_neverQuoteWhatCouldBeACredential(t *testing.T) {
+	t.Parallel()
+	for name, opt := range map[string]polar.Option{
+		"WithServer":       polar.WithServer(polar.Server(testToken)),
+		"WithBaseURL":      polar.WithBaseURL(testToken + "://api.example.com"),
+		"WithAppInfo name": polar.WithAppInfo(testSecret+" x", "1.0"),
+		"WithAppInfo ver":  polar.WithAppInfo("app", testToken+"\n"),
+		"WithHeader":       polar.WithHeader(testToken+"\n", "v"),
+		"WithOrganization": polar.WithOrganization(testSecret),
+		"WithAPIVersion":   polar.WithAPIVersion(testToken),
+		"WithAccessToken":  polar.WithAccessToken(" " + testToken),
+	} {
+		_, err := polar.NewClient(polar.WithAccessToken(testToken), opt)
+		if !errors.Is(err, polar.ErrInvalidArgument) {
+			t.Errorf("%s: err = %v, want ErrInvalidArgument", name, err)
+			continue
+		}
+		noSecrets(t, name, err.Error())
+		noSecrets(t, name, fmt.Sprintf("%#v", err))
+	}
+}

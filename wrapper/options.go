@@ -135,7 +135,7 @@ func WithServer(s Server) Option {
 			return err
 		}
 		if s != Production && s != Sandbox {
-			return invalidOption("WithServer", fmt.Sprintf("unknown server %q (use WithBaseURL for others)", string(s)))
+			return invalidOption("WithServer", fmt.Sprintf("unknown server %s (use WithBaseURL for others)", describeInput(string(s))))
 		}
 		c.server, c.serverKind = string(s)+"/", s
 		return nil
@@ -158,7 +158,7 @@ func WithBaseURL(base string) Option {
 			return invalidOption("WithBaseURL", "not a URL")
 		}
 		if u.Scheme != "https" && u.Scheme != "http" {
-			return invalidOption("WithBaseURL", fmt.Sprintf("scheme must be https or http, not %q", u.Scheme))
+			return invalidOption("WithBaseURL", fmt.Sprintf("scheme must be https or http, not %s", describeInput(u.Scheme)))
 		}
 		if u.Host == "" {
 			return invalidOption("WithBaseURL", "no host")
@@ -243,7 +243,7 @@ func WithMiddleware(m ...Middleware) Option {
 func WithAppInfo(name, version string) Option {
 	return func(c *config) error {
 		if name == "" || strings.ContainsAny(name+version, " /\r\n") {
-			return invalidOption("WithAppInfo", fmt.Sprintf("invalid name or version %q/%q", name, version))
+			return invalidOption("WithAppInfo", fmt.Sprintf("invalid name or version %s/%s", describeInput(name), describeInput(version)))
 		}
 		token := name
 		if version != "" {
@@ -270,7 +270,7 @@ func WithUserAgent(ua string) Option {
 func WithHeader(key, value string) Option {
 	return func(c *config) error {
 		if key == "" || strings.ContainsAny(key+value, "\r\n") {
-			return invalidOption("WithHeader", fmt.Sprintf("invalid header %q", key))
+			return invalidOption("WithHeader", fmt.Sprintf("invalid header name %s", describeInput(key)))
 		}
 		switch http.CanonicalHeaderKey(key) {
 		case "Authorization":
