@@ -216,8 +216,7 @@ func (r *request) attempt(ctx context.Context, base *http.Request, send Middlewa
 		}
 		return nil, kind, reqErr
 	}
-	body, readErr := readBody(resp.Body, resp.ContentLength, cfg.maxResponseBytes)
-	_ = resp.Body.Close()
+	body, readErr := r.readAndClose(resp, cfg.maxResponseBytes)
 	r.logEnd(ctx, attempt, resp.StatusCode, time.Since(start), readErr)
 	if cfg.responseInto != nil {
 		resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -382,6 +381,26 @@ func (r *request) setHeaders(req *http.Request, token string) {
 	if token != "" {
 		h.Set("Authorization", "Bearer "+token)
 	}
+}
+
+// readAndClose reads the response's body (see readBody) and closes it. A
+// body whose Read or Close panics (a broken Doer's) gives an error; the
+// status is kept, so a 2xx to a POST stays ambiguous.
+func (r *request) readAndClose(resp *http.Response, limit int64) (body []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			body, err = nil, fmt.Errorf("the response body panicked: %s", cut(r.redact.clean(fmt.Sprint(v)), maxPanicText))
+		}
+	}()
+	length := resp.ContentLength
+	if length == 0 && resp.Body != http.NoBody {
+		// net/http gives a body of no bytes as NoBody; a 0 here is a
+		// hand-built response that left ContentLength unset.
+		length = -1
+	}
+	body, err = readBody(resp.Body, length, limit)
+	_ = resp.Body.Close()
+	return body, err
 }
 
 // readBody reads at most limit bytes of body. Past the limit it returns
