@@ -58,6 +58,9 @@ func (s *CheckoutsService) ClientConfirm(ctx context.Context, clientSecret strin
 		return nil, err
 	}
 	r.redact = append(r.redact, clientSecret)
+	if ctx == nil {
+		return nil, nilContext(opClientConfirm)
+	}
 	// WithTimeout bounds the whole confirmation, reconciliation included.
 	if r.cfg.callTimeout > 0 {
 		var cancel context.CancelFunc

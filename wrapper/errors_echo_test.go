@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	polar "github.com/gopolar/checkouts/wrapper"
 )
@@ -98,5 +99,48 @@ func TestOptions_neverQuoteWhatCouldBeACredential(t *testing.T) {
 		}
 		noSecrets(t, name, err.Error())
 		noSecrets(t, name, fmt.Sprintf("%#v", err))
+	}
+}
+
+// TestNilContext: every operation given a nil context returns an
+// ErrInvalidArgument instead of panicking, and sends nothing.
+func TestNilContext(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t, polar.WithTimeout(time.Second))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { t.Errorf("request sent: %s %s", r.Method, r.URL.Path) })
+	var nilCtx context.Context // a variable: vet and staticcheck refuse a literal nil
+	calls := map[string]func() error{
+		"List": func() error { _, err := c.Checkouts.List(nilCtx, nil); return err },
+		"Create": func() error {
+			_, err := c.Checkouts.Create(nilCtx, &polar.CheckoutCreate{Products: []polar.UUID{testUUID}})
+			return err
+		},
+		"Get":       func() error { _, err := c.Checkouts.Get(nilCtx, testUUID); return err },
+		"Update":    func() error { _, err := c.Checkouts.Update(nilCtx, testUUID, &polar.CheckoutUpdate{}); return err },
+		"ClientGet": func() error { _, err := c.Checkouts.ClientGet(nilCtx, testSecret); return err },
+		"ClientUpdate": func() error {
+			_, err := c.Checkouts.ClientUpdate(nilCtx, testSecret, &polar.CheckoutUpdatePublic{})
+			return err
+		},
+		"ClientConfirm": func() error {
+			_, err := c.Checkouts.ClientConfirm(nilCtx, testSecret, &polar.CheckoutConfirmStripe{})
+			return err
+		},
+		"All": func() error {
+			for _, err := range c.Checkouts.All(nilCtx, nil) {
+				return err
+			}
+			return nil
+		},
+		"Do": func() error { return c.Do(nilCtx, http.MethodGet, "/v1/checkouts/", nil, nil) },
+	}
+	for name, call := range calls {
+		if err := call(); !errors.Is(err, polar.ErrInvalidArgument) {
+			t.Errorf("%s(nil ctx) = %v, want ErrInvalidArgument", name, err)
+		}
+	}
+	var page *polar.Page
+	if page.NextPage() != 0 {
+		t.Error("a nil page has a next page")
 	}
 }

@@ -36,7 +36,7 @@ type Page struct {
 
 // NextPage returns the number of the next page, or 0 after the last.
 func (p *Page) NextPage() int {
-	if len(p.Items) == 0 || p.Page >= p.MaxPage {
+	if p == nil || len(p.Items) == 0 || p.Page >= p.MaxPage {
 		return 0
 	}
 	return p.Page + 1
@@ -100,6 +100,10 @@ func (s *CheckoutsService) All(ctx context.Context, params *ListParams, opts ...
 // Pages is like [CheckoutsService.All] but yields whole pages.
 func (s *CheckoutsService) Pages(ctx context.Context, params *ListParams, opts ...Option) iter.Seq2[*Page, error] {
 	return func(yield func(*Page, error) bool) {
+		if ctx == nil {
+			yield(nil, nilContext(opList))
+			return
+		}
 		p := ListParams{}
 		if params != nil {
 			p = deepCopy(*params) // the caller may change params while we walk

@@ -59,12 +59,22 @@ type ambiguousError struct{ err error }
 func (e *ambiguousError) Error() string { return e.err.Error() }
 func (e *ambiguousError) Unwrap() error { return e.err }
 
+// nilContext is the error of a call given a nil context, which would
+// panic in the context package; pass context.Background() or a request's
+// context.
+func nilContext(op string) error {
+	return &InvalidArgumentError{Op: op, Arg: "ctx", Reason: "nil context (use context.Background())"}
+}
+
 // errBodyTooLarge is the cause inside a RequestError for an oversize body.
 var errBodyTooLarge = fmt.Errorf("%w", ErrResponseTooLarge)
 
 // send runs the call with retries and returns the 2xx response, or the
 // error of the last attempt.
 func (r *request) send(ctx context.Context) (*response, error) {
+	if ctx == nil {
+		return nil, nilContext(r.op)
+	}
 	cfg := r.cfg
 	if cfg.callTimeout > 0 {
 		var cancel context.CancelFunc
