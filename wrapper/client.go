@@ -112,6 +112,15 @@ func guardRedirect(req *http.Request, via []*http.Request) error {
 			return fmt.Errorf("%w: to another host", ErrRedirectRefused)
 		}
 	}
+	if req.Method != prev.Method {
+		// net/http follows a 301/302/303 to a POST or PATCH as a GET and
+		// would hand back what that GET read as the change's answer. The
+		// server may have applied the change before redirecting: the 3xx
+		// itself is the answer, and for a POST an ambiguous one. (307 and
+		// 308 keep the method; a POST is not resent, its body cannot be
+		// rewound.)
+		return http.ErrUseLastResponse
+	}
 	req.Header.Del("Referer")
 	return nil
 }
