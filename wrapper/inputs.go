@@ -1,6 +1,8 @@
 package polar
 
 import (
+	"encoding"
+	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
@@ -31,9 +33,17 @@ func invalidUTF8(v reflect.Value, path string, depth int) (string, bool) {
 	switch v.Kind() {
 	case reflect.String:
 		return path, utf8.ValidString(v.String())
-	case reflect.Pointer, reflect.Interface:
+	case reflect.Pointer:
 		if v.IsNil() {
 			return path, true
+		}
+		return invalidUTF8(v.Elem(), path, depth+1)
+	case reflect.Interface:
+		if v.IsNil() {
+			return path, true
+		}
+		if !marshalsToUTF8(v.Elem()) {
+			return path, false
 		}
 		return invalidUTF8(v.Elem(), path, depth+1)
 	case reflect.Struct:
@@ -47,6 +57,9 @@ func invalidUTF8(v reflect.Value, path string, depth int) (string, bool) {
 			}
 		}
 	case reflect.Slice, reflect.Array:
+		if v.Type() == rawMessageType {
+			return path, utf8.Valid(v.Bytes()) // sent as it is
+		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			return path, true // bytes, not text
 		}
@@ -71,6 +84,30 @@ func invalidUTF8(v reflect.Value, path string, depth int) (string, bool) {
 		}
 	}
 	return path, true
+}
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// marshalsToUTF8 reports whether a value of the caller's own type behind
+// an interface (a metadata or custom-field value) encodes to valid UTF-8
+// through its MarshalJSON or MarshalText: encoding/json would rewrite
+// invalid bytes from MarshalText to U+FFFD without a word. A method that
+// fails is left for the encoder to report.
+func marshalsToUTF8(v reflect.Value) bool {
+	if !v.CanInterface() {
+		return true
+	}
+	switch m := v.Interface().(type) {
+	case json.RawMessage:
+		return utf8.Valid(m)
+	case json.Marshaler:
+		b, err := m.MarshalJSON()
+		return err != nil || utf8.Valid(b)
+	case encoding.TextMarshaler:
+		b, err := m.MarshalText()
+		return err != nil || utf8.Valid(b)
+	}
+	return true
 }
 
 // jsonName is the name of a field on the wire.

@@ -1,6 +1,7 @@
 package polar
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -60,5 +61,44 @@ func TestDeepCopy_sharesNothing(t *testing.T) {
 	*orig.Query = "b"
 	if (*cp.Status)[0] != CheckoutStatusOpen || (*cp.ProductID)[0] == ids[0] || *cp.Page != 2 || *cp.Query != "a" {
 		t.Errorf("the copy changed with the original: %+v", cp)
+	}
+}
+
+// badText marshals to invalid UTF-8 as text, which encoding/json would
+// rewrite to U+FFFD.
+type badText struct{}
+
+func (badText) MarshalText() ([]byte, error) { return []byte("caf\xe9"), nil }
+
+// badJSON marshals to a JSON string holding invalid UTF-8.
+type badJSON struct{}
+
+func (badJSON) MarshalJSON() ([]byte, error) { return []byte("\"caf\xe9\""), nil }
+
+type goodText struct{}
+
+func (goodText) MarshalText() ([]byte, error) { return []byte("café"), nil }
+
+// TestCheckUTF8_marshalers: values of the caller's own types in metadata
+// are checked as they will be encoded.
+func TestCheckUTF8_marshalers(t *testing.T) {
+	t.Parallel()
+	for name, value := range map[string]any{
+		"RawMessage":  json.RawMessage("\"caf\xe9\""),
+		"MarshalText": badText{},
+		"MarshalJSON": badJSON{},
+		"pointer":     &badText{},
+		"nested":      map[string]any{"x": []any{badText{}}},
+	} {
+		body := &CheckoutCreate{Metadata: &MetadataInput{"k": value}}
+		if err := checkUTF8("checkouts.create", "body", body); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%s: %v, want ErrInvalidArgument", name, err)
+		}
+	}
+	for name, value := range map[string]any{"RawMessage": json.RawMessage(`"café"`), "MarshalText": goodText{}, "number": 5} {
+		body := &CheckoutCreate{Metadata: &MetadataInput{"k": value}}
+		if err := checkUTF8("checkouts.create", "body", body); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
