@@ -311,6 +311,12 @@ var (
 // maxPanicText bounds the part of a panic value kept in an error.
 const maxPanicText = 200
 
+// panicText is a panic value fit for an error: cleaned of credentials
+// (a broken client may panic with the request in its message), then cut.
+func (r *request) panicText(v any) string {
+	return cut(r.redact.clean(fmt.Sprint(v)), maxPanicText)
+}
+
 // roundTrip sends req through the middleware and the HTTP client, turning
 // a broken Doer or middleware (a panic, neither a response nor an error, a
 // response without a body) into an error. A response without headers gets
@@ -318,7 +324,7 @@ const maxPanicText = 200
 func (r *request) roundTrip(send MiddlewareNext, req *http.Request) (resp *http.Response, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			resp, err = nil, fmt.Errorf("the HTTP client or a middleware panicked: %s", cut(r.redact.clean(fmt.Sprint(v)), maxPanicText))
+			resp, err = nil, fmt.Errorf("the HTTP client or a middleware panicked: %s", r.panicText(v))
 		}
 	}()
 	resp, err = send(req)
@@ -399,7 +405,7 @@ func (r *request) setHeaders(req *http.Request, token string) {
 func (r *request) readAndClose(resp *http.Response, limit int64) (body []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			body, err = nil, fmt.Errorf("the response body panicked: %s", cut(r.redact.clean(fmt.Sprint(v)), maxPanicText))
+			body, err = nil, fmt.Errorf("the response body panicked: %s", r.panicText(v))
 		}
 	}()
 	length := resp.ContentLength

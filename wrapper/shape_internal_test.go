@@ -12,20 +12,22 @@ import (
 	"github.com/gopolar/checkouts/client"
 )
 
+// shapeFixtures are the client's complete answers and their models.
+var shapeFixtures = []struct {
+	file string
+	typ  reflect.Type
+}{
+	{"checkout.json", reflect.TypeFor[Checkout]()},
+	{"checkout_public.json", reflect.TypeFor[CheckoutPublic]()},
+	{"checkout_public_confirmed.json", reflect.TypeFor[CheckoutPublicConfirmed]()},
+	{"list_checkouts.json", reflect.TypeFor[client.ListResourceCheckout]()},
+}
+
 // TestCheckShape_fixtures: every complete answer of the client's fixtures
 // passes, and removing any one required property fails, naming it.
 func TestCheckShape_fixtures(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		file string
-		typ  reflect.Type
-	}{
-		{"checkout.json", reflect.TypeFor[Checkout]()},
-		{"checkout_public.json", reflect.TypeFor[CheckoutPublic]()},
-		{"checkout_public_confirmed.json", reflect.TypeFor[CheckoutPublicConfirmed]()},
-		{"list_checkouts.json", reflect.TypeFor[client.ListResourceCheckout]()},
-	}
-	for _, tt := range tests {
+	for _, tt := range shapeFixtures {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
 			raw, err := os.ReadFile("../client/testdata/" + tt.file)
@@ -136,15 +138,7 @@ func fixtureBytes(t *testing.T, name string) []byte {
 // body (every property present, every value null) never passes.
 func TestCheckShape_nulls(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct {
-		file string
-		typ  reflect.Type
-	}{
-		{"checkout.json", reflect.TypeFor[Checkout]()},
-		{"checkout_public.json", reflect.TypeFor[CheckoutPublic]()},
-		{"checkout_public_confirmed.json", reflect.TypeFor[CheckoutPublicConfirmed]()},
-		{"list_checkouts.json", reflect.TypeFor[client.ListResourceCheckout]()},
-	} {
+	for _, tt := range shapeFixtures {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
 			var obj map[string]json.RawMessage
